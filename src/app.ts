@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createYoga, type YogaServerInstance } from 'graphql-yoga'
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql'
+import type { Deps, RequestContext } from './context.ts'
+import { schema } from './schema/index.ts'
+import { buildRequestContext, type ServerContext } from './request-context.ts'
+import { maskError, useRequestIds } from './errors-plugin.ts'
+import { useHttpRoutes } from './http-routes.ts'
+import { newRequestId, runInRequestScope } from './request-scope.ts'
+
+export interface App {
+  yoga: YogaServerInstance<ServerContext, RequestContext>
+  /** node:http listener for the whole service. */
+  handle(req: IncomingMessage, res: ServerResponse): void
+  /** In-process fetch, as a client would call it; `remoteAddress` stands in for the socket. */
+  fetch(url: string, init?: RequestInit, remoteAddress?: string): Promise<Response>
+}
+
+/** Builds the service from its dependencies. Opens nothing and reads no environment. */
+export function createApp(deps: Deps): App {
+  const log = deps.logger
+  const yoga = createYoga<ServerContext, RequestContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    // One operation per request: batching would let one request carry many tries.
+    batching: false,
+    // Served from the package, not a CDN, so it works without internet access.
+    graphiql: { title: 'phone-auth', defaultQuery: graphiqlDefaultQuery },
+    renderGraphiQL,
+    landingPage: false,
+    maskedErrors: { maskError, isDev: false },
+    logging: {
+      debug: (...args) => log.debug({ yoga: args.map(String) }, 'yoga'),
+      info: (...args) => log.info({ yoga: args.map(String) }, 'yoga'),
+      warn: (...args) => log.warn({ yoga: args.map(String) }, 'yoga'),
+      error: (...args) => log.error({ err: args[0] }, 'request failed'),
+    },
+    context: ({ request, req }) => buildRequestContext(deps, request, req),
+    plugins: [useRequestIds(), useHttpRoutes(deps)],
+  })
+  return {
+    yoga,
+    handle(req, res) {
+      const requestId = newRequestId(req.headers['x-request-id'] as string | undefined)
+      res.setHeader('x-request-id', requestId)
+      runInRequestScope(requestId, () => void yoga.handleNodeRequestAndResponse(req, res, { req, res }))
+    },
+    async fetch(url, init, remoteAddress = '127.0.0.1') {
+      const requestId = newRequestId(new Headers(init?.headers).get('x-request-id'))
+      const req = { socket: { remoteAddress } } as unknown as IncomingMessage
+      const request = new Request(new URL(url, 'http://127.0.0.1'), init)
+      return runInRequestScope(requestId, () => yoga.fetch(request, { req }))
+    },
+  }
+}
+
+const graphiqlDefaultQuery = `# Sign in: 1) request a code, 2) copy it from the SMS (or the server log
+# in development), 3) verify it.
+mutation RequestCode {
+  requestOtp(phone: "+919812345678") {
+    __typename
+    ... on OtpSent { phone expiresInSeconds resendAfterSeconds codeLength }
+    ... on Error { code message }
+    ... on RateLimitedError { retryAfterSeconds }
+  }
+}
+
+mutation SignIn {
+  verifyOtp(phone: "+919812345678", otp: "000000") {
+    __typename
+    ... on AuthSession { sessionId accessToken refreshToken expiresInSeconds isNewUser user { id phone } }
+    ... on InvalidOtpError { reason attemptsRemaining }
+    ... on Error { code message }
+  }
+}
+
+query Me {
+  me { id phone createdAt lastSignInAt }
+}
+`

@@ -1,0 +1,25 @@
+import { canonicalTestNumber } from '../config-parsers.ts'
+import type { Config } from '../config.ts'
+import { normalisePhone } from './phone.ts'
+
+/**
+ * The phone a request is about. Test numbers (TEST_PHONE_NUMBERS) are matched before
+ * validation and the country allowlist: they are often fictional ranges on purpose.
+ */
+export function resolvePhone(input: string, config: Config): { phone: string; testCode: string | undefined } {
+  const canonical = canonicalTestNumber(input.trim())
+  const testCode = canonical.length <= 32 ? config.otp.testPhoneNumbers.get(canonical) : undefined
+  if (testCode !== undefined) return { phone: canonical, testCode }
+  return { phone: normalisePhone(input, config.phone).e164, testCode: undefined }
+}
+
+/** Whole seconds a client should wait; never 0, so "retry now" is never promised wrongly. */
+export function retryAfterSeconds(retryAfterMs: number): number {
+  return Math.max(1, Math.ceil(retryAfterMs / 1000))
+}
+
+export function otpSecret(config: Config): Buffer {
+  const secret = config.otp.secret
+  if (!secret) throw new Error('OTP_SECRET is not configured')
+  return secret
+}

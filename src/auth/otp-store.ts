@@ -1,0 +1,119 @@
+import { defineScript, type RedisClient } from '../redis.ts'
+import { ServiceUnavailableError } from './errors.ts'
+import * as lua from './otp-store-lua.ts'
+
+/**
+ * Codes, claims and abuse counters in Redis. The only module that knows these keys.
+ * Keys of one phone share the hash tag {phone}, so each phone's script stays within
+ * one Redis Cluster slot; IP and global counters are separate domains.
+ */
+
+export type CounterDecision = { allowed: true } | { allowed: false; retryAfterMs: number }
+
+export type StoreCodeOutcome =
+  | { status: 'STORED'; ttlMs: number }
+  | { status: 'COOLDOWN' | 'SEND_CAP'; retryAfterMs: number }
+
+export type VerifyOutcome =
+  | { status: 'CLAIMED' }
+  | { status: 'INCORRECT'; attemptsRemaining: number }
+  | { status: 'EXPIRED' }
+  | { status: 'TOO_MANY_ATTEMPTS'; burntNow: boolean }
+  | { status: 'RATE_LIMITED'; retryAfterMs: number }
+
+export interface CodeLimits {
+  ttlSeconds: number
+  resendCooldownSeconds: number
+  maxSendsPerPhone: number
+  sendWindowSeconds: number
+}
+
+export interface AttemptLimits {
+  maxAttempts: number
+  maxFailuresPerPhone: number
+  failureWindowSeconds: number
+}
+
+export type CounterScope = 'ip-sends' | 'ip-failures' | 'global-sends'
+
+export function createOtpStore(redis: RedisClient, keyPrefix: string) {
+  const scripts = {
+    reserve: defineScript(redis, 'paReserve', lua.reserveLua, 1),
+    refund: defineScript(redis, 'paRefund', lua.refundLua, 1),
+    gate: defineScript(redis, 'paGate', lua.gateLua, 1),
+    storeCode: defineScript(redis, 'paStoreCode', lua.storeCodeLua, 3),
+    withdrawCode: defineScript(redis, 'paWithdrawCode', lua.withdrawCodeLua, 2),
+    verifyCode: defineScript(redis, 'paVerifyCode', lua.verifyCodeLua, 2),
+    settleClaim: defineScript(redis, 'paSettleClaim', lua.settleClaimLua, 1),
+  }
+  const phoneKey = (phone: string, part: string) => `${keyPrefix}{${phone}}:${part}`
+  const counterKey = (scope: CounterScope, id: string) => `${keyPrefix}${scope}:{${id}}`
+
+  return {
+    /** Takes one unit of a capped window counter (cap 0 = no cap, nothing stored). */
+    async reserve(scope: CounterScope, id: string, cap: number, windowSeconds: number): Promise<CounterDecision> {
+      if (cap === 0) return { allowed: true }
+      return toDecision(await run(scripts.reserve([counterKey(scope, id)], [cap, windowSeconds])))
+    },
+    async refund(scope: CounterScope, id: string, cap: number): Promise<void> {
+      if (cap !== 0) await run(scripts.refund([counterKey(scope, id)], []))
+    },
+    /** Reads whether a counter is at its cap, without counting. */
+    async gate(scope: CounterScope, id: string, cap: number): Promise<CounterDecision> {
+      if (cap === 0) return { allowed: true }
+      return toDecision(await run(scripts.gate([counterKey(scope, id)], [cap])))
+    },
+    async storeCode(phone: string, digest: string, codeId: string, limits: CodeLimits): Promise<StoreCodeOutcome> {
+      const keys = [phoneKey(phone, 'otp'), phoneKey(phone, 'cooldown'), phoneKey(phone, 'sends')]
+      const args = [digest, codeId, limits.ttlSeconds, limits.resendCooldownSeconds, limits.maxSendsPerPhone, limits.sendWindowSeconds]
+      const [status, ms] = (await run(scripts.storeCode(keys, args))) as [string, number]
+      if (status === 'STORED') return { status, ttlMs: ms }
+      return { status: status as 'COOLDOWN' | 'SEND_CAP', retryAfterMs: ms }
+    },
+    async withdrawCode(phone: string, codeId: string): Promise<void> {
+      await run(scripts.withdrawCode([phoneKey(phone, 'otp'), phoneKey(phone, 'cooldown')], [codeId]))
+    },
+    async verifyCode(phone: string, digest: string, claimId: string, limits: AttemptLimits): Promise<VerifyOutcome> {
+      const keys = [phoneKey(phone, 'otp'), phoneKey(phone, 'failures')]
+      const args = [digest, claimId, limits.maxAttempts, limits.maxFailuresPerPhone, limits.failureWindowSeconds]
+      const [status, value] = (await run(scripts.verifyCode(keys, args))) as [string, number]
+      if (status === 'INCORRECT') return { status, attemptsRemaining: value }
+      if (status === 'RATE_LIMITED') return { status, retryAfterMs: value }
+      if (status === 'TOO_MANY_ATTEMPTS') return { status, burntNow: value === 1 }
+      return { status: status as 'CLAIMED' | 'EXPIRED' }
+    },
+    /** After the session is committed: the code is spent. */
+    async consumeClaim(phone: string, claimId: string): Promise<void> {
+      await run(scripts.settleClaim([phoneKey(phone, 'otp')], [claimId, 'consume']))
+    },
+    /** After the database failed: the same code may be tried again. */
+    async releaseClaim(phone: string, claimId: string): Promise<void> {
+      await run(scripts.settleClaim([phoneKey(phone, 'otp')], [claimId, 'release']))
+    },
+    /** Wrong tries the pending code still allows, without counting anything. */
+    async attemptsRemaining(phone: string, maxAttempts: number): Promise<number> {
+      const [state, failures] = await run(redis.hmget(phoneKey(phone, 'otp'), 'state', 'failures'))
+      return state === 'active' ? Math.max(0, maxAttempts - Number(failures ?? 0)) : 0
+    },
+    /** Counts one failure in a window (no cap check; see gate). */
+    async countFailure(scope: CounterScope, id: string, windowSeconds: number): Promise<void> {
+      await run(scripts.reserve([counterKey(scope, id)], [0, windowSeconds]))
+    },
+  }
+}
+
+export type OtpStore = ReturnType<typeof createOtpStore>
+
+function toDecision(reply: unknown): CounterDecision {
+  const [status, ms] = reply as [string, number]
+  return status === 'OK' ? { allowed: true } : { allowed: false, retryAfterMs: ms }
+}
+
+/** Any Redis failure (refused, timed out, not connected) is an outage to the caller. */
+async function run<T>(pending: Promise<T>): Promise<T> {
+  try {
+    return await pending
+  } catch (error) {
+    throw new ServiceUnavailableError('redis', { cause: error })
+  }
+}

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto'
+import type { ClientInfo, Deps } from '../context.ts'
+import { SmsSendError } from '../sms/sender.ts'
+import { RateLimitedError, SmsDeliveryError } from './errors.ts'
+import { codeDigest, generateCode } from './otp.ts'
+import { resolvePhone, retryAfterSeconds, otpSecret } from './flow-helpers.ts'
+
+export interface OtpSent {
+  phone: string
+  expiresAt: Date
+  expiresInSeconds: number
+  resendAvailableAt: Date
+  resendAfterSeconds: number
+  codeLength: number
+}
+
+/**
+ * requestOtp: number → IP budget → global breaker → one phone script (cooldown, send
+ * cap, store) → SMS. The answer is the same whether or not an account exists, and the
+ * database is never asked, so it reveals nothing about who has signed up.
+ */
+export async function requestOtp(deps: Deps, phoneInput: string, client: ClientInfo): Promise<OtpSent> {
+  const { config, otpStore, clock, logger } = deps
+  const otp = config.otp
+  const { phone, testCode } = resolvePhone(phoneInput, config)
+
+  // The IP budget is checked before anything touches the phone's keys, so a request
+  // refused here can neither replace someone's pending code nor spend their budget.
+  const ipDecision = await otpStore.reserve('ip-sends', client.ipKey, otp.maxSendsPerIp, otp.sendWindowSeconds)
+  if (!ipDecision.allowed) throw new RateLimitedError(retryAfterSeconds(ipDecision.retryAfterMs))
+  const globalDecision = await otpStore.reserve('global-sends', 'all', otp.maxSendsGlobal, otp.sendWindowSeconds)
+  if (!globalDecision.allowed) {
+    await otpStore.refund('ip-sends', client.ipKey, otp.maxSendsPerIp)
+    throw new RateLimitedError(retryAfterSeconds(globalDecision.retryAfterMs))
+  }
+
+  const code = testCode ?? generateCode(otp.length, deps.random)
+  const codeId = randomUUID()
+  const stored = await otpStore.storeCode(phone, codeDigest(otpSecret(config), phone, code), codeId, otp)
+  if (stored.status !== 'STORED') {
+    await otpStore.refund('ip-sends', client.ipKey, otp.maxSendsPerIp)
+    await otpStore.refund('global-sends', 'all', otp.maxSendsGlobal)
+    throw new RateLimitedError(retryAfterSeconds(stored.retryAfterMs))
+  }
+
+  if (testCode !== undefined) {
+    logger.warn({ event: 'otp.test_number_used', phone, ip: client.ip }, 'test phone number: code stored, no SMS sent')
+  } else {
+    await sendCode(deps, phone, code, codeId)
+  }
+  const now = clock.now()
+  return {
+    phone,
+    expiresAt: new Date(now.getTime() + otp.ttlSeconds * 1000),
+    expiresInSeconds: otp.ttlSeconds,
+    resendAvailableAt: new Date(now.getTime() + otp.resendCooldownSeconds * 1000),
+    resendAfterSeconds: otp.resendCooldownSeconds,
+    codeLength: otp.length,
+  }
+}
+
+async function sendCode(deps: Deps, phone: string, code: string, codeId: string): Promise<void> {
+  try {
+    await deps.sms.send({ phone, code })
+  } catch (error) {
+    const outcome = error instanceof SmsSendError ? error.outcome : 'maybe-sent'
+    deps.logger.warn({ event: 'otp.send_failed', phone, outcome, err: error }, 'SMS not delivered to the provider')
+    // A message that definitely did not leave must not leave a usable code or a
+    // cooldown behind; one that may still arrive keeps its code until the TTL.
+    if (outcome === 'not-sent') await deps.otpStore.withdrawCode(phone, codeId)
+    throw new SmsDeliveryError()
+  }
+  deps.logger.info({ event: 'otp.sent', phone, provider: deps.sms.name }, 'code sent')
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto'
+import type { ClientInfo, Deps } from '../context.ts'
+import { signInUser, type UserRecord } from '../db/users.ts'
+import { InvalidOtpError, RateLimitedError, SignUpDisabledError } from './errors.ts'
+import { codeDigest, isWellFormedCode } from './otp.ts'
+import { otpSecret, resolvePhone, retryAfterSeconds } from './flow-helpers.ts'
+import { issueSession } from './session-issuer.ts'
+
+export interface SignedIn {
+  sessionId: string
+  accessToken: string
+  accessTokenExpiresAt: Date
+  refreshToken: string
+  refreshTokenExpiresAt: Date
+  user: UserRecord
+  isNewUser: boolean
+}
+
+/**
+ * verifyOtp: shape check → IP failure cap → one phone script that checks the code and,
+ * when it matches, CLAIMS it → one database statement for user + session → consume the
+ * claim. A database failure puts the claim back so the same code can be retried; a
+ * claim is never turned into a second session.
+ */
+export async function verifyOtp(deps: Deps, phoneInput: string, code: string, client: ClientInfo): Promise<SignedIn> {
+  const { config, otpStore } = deps
+  const otp = config.otp
+  const { phone } = resolvePhone(phoneInput, config)
+  // A typo is not a guess: malformed input is answered without counting an attempt.
+  if (!isWellFormedCode(code, otp.length)) {
+    throw new InvalidOtpError('MALFORMED', await otpStore.attemptsRemaining(phone, otp.maxAttempts))
+  }
+  const ipGate = await otpStore.gate('ip-failures', client.ipKey, otp.maxFailuresPerIp)
+  if (!ipGate.allowed) throw new RateLimitedError(retryAfterSeconds(ipGate.retryAfterMs))
+
+  const claimId = randomUUID()
+  const outcome = await otpStore.verifyCode(phone, codeDigest(otpSecret(config), phone, code), claimId, otp)
+  switch (outcome.status) {
+    case 'RATE_LIMITED':
+      throw new RateLimitedError(retryAfterSeconds(outcome.retryAfterMs))
+    case 'EXPIRED':
+      throw new InvalidOtpError('EXPIRED', 0)
+    case 'INCORRECT':
+    case 'TOO_MANY_ATTEMPTS':
+      if (outcome.status === 'INCORRECT' || outcome.burntNow) {
+        await otpStore.countFailure('ip-failures', client.ipKey, otp.failureWindowSeconds)
+        deps.logger.info({ event: 'otp.verify_failed', phone, ip: client.ip, reason: outcome.status }, 'wrong code')
+      }
+      throw outcome.status === 'INCORRECT'
+        ? new InvalidOtpError('INCORRECT', outcome.attemptsRemaining)
+        : new InvalidOtpError('TOO_MANY_ATTEMPTS', 0)
+    case 'CLAIMED':
+      return signInWithClaim(deps, phone, claimId, client)
+  }
+}
+
+async function signInWithClaim(deps: Deps, phone: string, claimId: string, client: ClientInfo): Promise<SignedIn> {
+  const { otpStore, config } = deps
+  const now = deps.clock.now()
+  const session = issueSession(deps, now)
+  let signedIn: Awaited<ReturnType<typeof signInUser>>
+  try {
+    signedIn = await signInUser(deps.prisma, {
+      newUserId: randomUUID(),
+      phone,
+      allowSignUp: config.allowSignUp,
+      session: { id: session.sessionId, secretHash: session.refreshSecretHash, expiresAt: session.refreshTokenExpiresAt, userAgent: client.userAgent, ip: client.ip },
+      now,
+    })
+  } catch (error) {
+    // Nothing was written: hand the code back so the person can retry it.
+    await otpStore.releaseClaim(phone, claimId)
+    throw error
+  }
+  await consumeQuietly(deps, phone, claimId)
+  if (!signedIn) throw new SignUpDisabledError()
+  deps.logger.info({ event: 'auth.signed_in', userId: signedIn.user.id, sessionId: session.sessionId, isNewUser: signedIn.isNewUser }, 'signed in')
+  const access = await deps.signer.sign({ userId: signedIn.user.id, sessionId: session.sessionId }, now)
+  return {
+    sessionId: session.sessionId,
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt,
+    refreshToken: session.refreshToken,
+    refreshTokenExpiresAt: session.refreshTokenExpiresAt,
+    ...signedIn,
+  }
+}
+
+/**
+ * The session is committed; deleting the claimed code is housekeeping. If Redis fails
+ * here the claim stays "claimed" until its TTL, which no verify can ever use again.
+ */
+async function consumeQuietly(deps: Deps, phone: string, claimId: string): Promise<void> {
+  try {
+    await deps.otpStore.consumeClaim(phone, claimId)
+  } catch (error) {
+    deps.logger.warn({ event: 'otp.consume_failed', phone, err: error }, 'claimed code left to expire')
+  }
+}

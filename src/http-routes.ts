@@ -1,0 +1,52 @@
+import type { Plugin } from 'graphql-yoga'
+import type { Deps } from './context.ts'
+
+/** Short enough that a load balancer's probe never waits on a hung dependency. */
+const readinessTimeoutMs = 1000
+
+type Route = (deps: Deps) => Promise<Response> | Response
+
+const routes: Record<string, Route> = {
+  'GET /healthz': () => Response.json({ status: 'ok' }),
+  'GET /readyz': readiness,
+  'GET /.well-known/jwks.json': (deps) =>
+    Response.json(deps.signer.jwks, { headers: { 'cache-control': 'public, max-age=300' } }),
+}
+
+/** The plain HTTP endpoints next to /graphql (config.md, "HTTP endpoints"). */
+export function useHttpRoutes(deps: Deps): Plugin {
+  return {
+    async onRequest({ request, url, endResponse }) {
+      const route = routes[`${request.method} ${url.pathname}`] ?? routes[`GET ${url.pathname}`]
+      if (!route) return
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        endResponse(new Response('method not allowed', { status: 405, headers: { allow: 'GET' } }))
+        return
+      }
+      endResponse(await route(deps))
+    },
+  }
+}
+
+async function readiness(deps: Deps): Promise<Response> {
+  const results = await Promise.all(
+    deps.readinessChecks.map(async ({ name, check }) => {
+      try {
+        await withTimeout(check(readinessTimeoutMs), readinessTimeoutMs)
+        return { name, ok: true }
+      } catch {
+        return { name, ok: false }
+      }
+    }),
+  )
+  const down = results.filter((r) => !r.ok).map((r) => r.name)
+  return Response.json({ status: down.length === 0 ? 'ok' : 'unavailable', down }, { status: down.length === 0 ? 200 : 503 })
+}
+
+function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+  })
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
+}

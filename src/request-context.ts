@@ -1,0 +1,38 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Deps, RequestContext } from './context.ts'
+import { findUserById, type UserRecord } from './db/users.ts'
+import type { AccessClaims } from './auth/tokens.ts'
+import { clientIp, ipLimitKey } from './net/client-ip.ts'
+import { currentRequestId } from './request-scope.ts'
+
+export interface ServerContext {
+  req?: IncomingMessage
+  res?: ServerResponse
+}
+
+const maxUserAgentLength = 512
+
+export function buildRequestContext(deps: Deps, request: Request, req: IncomingMessage | undefined): RequestContext {
+  const ip = clientIp(req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), deps.config.trustProxy)
+  const requestId = currentRequestId() ?? 'none'
+  let claims: Promise<AccessClaims | null> | undefined
+  const users = new Map<string, Promise<UserRecord | null>>()
+  return {
+    deps,
+    requestId,
+    log: deps.logger,
+    client: { ip, ipKey: ipLimitKey(ip), userAgent: request.headers.get('user-agent')?.slice(0, maxUserAgentLength) ?? null },
+    auth: () => (claims ??= verifyBearer(deps, request.headers.get('authorization'))),
+    loadUser(id) {
+      let user = users.get(id)
+      if (!user) users.set(id, (user = findUserById(deps.prisma, id)))
+      return user
+    },
+  }
+}
+
+async function verifyBearer(deps: Deps, header: string | null): Promise<AccessClaims | null> {
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
+  if (!match?.[1]) return null
+  return deps.signer.verify(match[1], deps.clock.now())
+}
