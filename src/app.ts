@@ -43,7 +43,7 @@ export function createApp(deps: Deps): App {
     handle(req, res) {
       const requestId = newRequestId(req.headers['x-request-id'] as string | undefined)
       res.setHeader('x-request-id', requestId)
-      runInRequestScope(requestId, () => void yoga.handleNodeRequestAndResponse(req, res, { req, res }))
+      runInRequestScope(requestId, () => void yoga.requestListener(req, res))
     },
     async fetch(url, init, remoteAddress = '127.0.0.1') {
       const requestId = newRequestId(new Headers(init?.headers).get('x-request-id'))

@@ -12,7 +12,7 @@ export interface SessionView {
   current: boolean
 }
 
-builder.objectRef<SessionView>('Session').implement({
+const SessionRef = builder.objectRef<SessionView>('Session').implement({
   description: 'One signed-in device.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -24,7 +24,6 @@ builder.objectRef<SessionView>('Session').implement({
   }),
 })
 
-const SessionRef = builder.objectRef<SessionView>('Session')
 
 function notAvailableYet(field: string): never {
   throw new GraphQLError(`${field} is not available yet`, { extensions: { code: 'NOT_AVAILABLE' } })
