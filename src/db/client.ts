@@ -1,0 +1,142 @@
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { PrismaPg } from '@prisma/adapter-pg'
+import pg from 'pg'
+import { PrismaPGlite } from 'pglite-prisma-adapter'
+import type { Logger } from 'pino'
+import { PrismaClient } from '../generated/prisma/client.ts'
+import { applyMigrations, pgExecutor } from './migrate.ts'
+
+/**
+ * Opens the one database of the service: PostgreSQL through a pg pool when a URL is
+ * given, otherwise the embedded PGlite (development and tests). Reads no environment.
+ */
+
+export interface Database {
+  kind: 'postgres' | 'pglite'
+  prisma: PrismaClient
+  /** `SELECT 1`, rejected when no answer comes within timeoutMs. */
+  ping(timeoutMs: number): Promise<void>
+  /** Disconnects Prisma and closes the pool or PGlite; later calls do nothing. */
+  close(): Promise<void>
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string
+  /** PGlite keeps its files in `${dataDir}/pglite`. */
+  dataDir?: string
+  inMemory?: boolean
+  migrate: boolean
+  logger: Logger
+  poolMax?: number
+  /** Longest a PostgreSQL statement may run; default 3000. Migrations are not bounded. */
+  statementTimeoutMs?: number
+  migrationsDir?: string
+}
+
+// An outage must answer within a few seconds instead of hanging a request: a connection
+// attempt gives up after 2 s, a statement after 3 s (server side, and client side for
+// a server that no longer answers at all).
+const CONNECT_TIMEOUT_MS = 2_000
+const STATEMENT_TIMEOUT_MS = 3_000
+const DEFAULT_POOL_MAX = 10
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openEmbedded(options)
+}
+
+/** Applies pending migrations alone (for `npm run db:migrate`), then lets go of the database. */
+export async function migrateDatabase(
+  options: Omit<OpenDatabaseOptions, 'migrate' | 'poolMax' | 'statementTimeoutMs'>,
+): Promise<{ kind: Database['kind']; applied: string[] }> {
+  if (options.databaseUrl) {
+    return { kind: 'postgres', ...(await migratePostgres(options.databaseUrl, options)) }
+  }
+  const pglite = await startPglite(options)
+  try {
+    return { kind: 'pglite', ...(await applyMigrations(pglite, options)) }
+  } finally {
+    await pglite.close()
+  }
+}
+
+async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): Promise<Database> {
+  if (options.migrate) await migratePostgres(databaseUrl, options)
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.poolMax ?? DEFAULT_POOL_MAX,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    statement_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
+    query_timeout: (options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS) + 500,
+    keepAlive: true,
+  })
+  // Without a listener an idle connection dropped by the server would crash the process.
+  pool.on('error', (error) => options.logger.warn({ err: error }, 'idle PostgreSQL connection failed'))
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) })
+  return makeDatabase('postgres', prisma, () => pool.end())
+}
+
+/** Migrations run on one dedicated connection: the advisory lock belongs to a session. */
+async function migratePostgres(databaseUrl: string, options: Pick<OpenDatabaseOptions, 'logger' | 'migrationsDir'>) {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
+  client.on('error', (error) => options.logger.warn({ err: error }, 'migration connection failed'))
+  await client.connect()
+  try {
+    return await applyMigrations(pgExecutor(client), options)
+  } finally {
+    await client.end()
+  }
+}
+
+async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
+  const pglite = await startPglite(options)
+  try {
+    if (options.migrate) await applyMigrations(pglite, options)
+  } catch (error) {
+    await pglite.close() // an open PGlite keeps Node running
+    throw error
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) })
+  return makeDatabase('pglite', prisma, () => pglite.close())
+}
+
+async function startPglite(options: Pick<OpenDatabaseOptions, 'dataDir' | 'inMemory'>): Promise<PGlite> {
+  if (options.inMemory) return PGlite.create()
+  if (!options.dataDir) throw new Error('openDatabase: give databaseUrl, dataDir or inMemory')
+  // PGlite creates its own folder but not the ones above it.
+  await mkdir(options.dataDir, { recursive: true })
+  const folder = path.join(options.dataDir, 'pglite')
+  try {
+    return await PGlite.create(folder)
+  } catch (error) {
+    throw new Error(`could not open the embedded database in ${folder} (made by another PGlite version?)`, {
+      cause: error,
+    })
+  }
+}
+
+function makeDatabase(kind: Database['kind'], prisma: PrismaClient, closeDriver: () => Promise<void>): Database {
+  let closing: Promise<void> | undefined
+  return {
+    kind,
+    prisma,
+    ping: (timeoutMs) => withTimeout(prisma.$queryRaw`SELECT 1`, timeoutMs, `${kind} did not answer within ${timeoutMs} ms`),
+    close: () => {
+      closing ??= prisma.$disconnect().finally(closeDriver)
+      return closing
+    },
+  }
+}
+
+async function withTimeout(work: Promise<unknown>, timeoutMs: number, message: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), timeoutMs)
+  })
+  try {
+    await Promise.race([work, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
