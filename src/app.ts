@@ -4,7 +4,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql'
 import type { Deps, RequestContext } from './context.ts'
 import { schema } from './schema/index.ts'
 import { buildRequestContext, type ServerContext } from './request-context.ts'
-import { maskError, useRequestIds } from './errors-plugin.ts'
+import { maskError, useMissingQueryIs400, useRequestIds } from './errors-plugin.ts'
 import { useHttpRoutes } from './http-routes.ts'
 import { newRequestId, runInRequestScope } from './request-scope.ts'
 
@@ -36,7 +36,7 @@ export function createApp(deps: Deps): App {
       error: (...args) => log.error({ err: args[0] }, 'request failed'),
     },
     context: ({ request, req }) => buildRequestContext(deps, request, req),
-    plugins: [useRequestIds(), useHttpRoutes(deps)],
+    plugins: [useRequestIds(), useMissingQueryIs400(), useHttpRoutes(deps)],
   })
   return {
     yoga,

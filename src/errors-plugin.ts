@@ -27,21 +27,43 @@ interface ResultWithErrors {
   errors?: readonly { extensions?: Record<string, unknown> }[]
 }
 
-/** Adds the request id to every error of an answer, so support can find the log line. */
+/**
+ * Adds the request id to every error of an answer, so support can find the log line.
+ * Parser internals (`originalError`, which quotes the raw body back) are hidden from
+ * the JSON but kept readable, because Yoga chooses the 4xx status from them.
+ */
 export function useRequestIds(): Plugin {
   return {
     onResultProcess({ result }) {
       const requestId = currentRequestId()
-      if (!requestId) return
       for (const single of Array.isArray(result) ? result : [result]) {
         for (const error of (single as ResultWithErrors).errors ?? []) {
-          ;(error as { extensions: Record<string, unknown> }).extensions = { ...error.extensions, requestId }
+          const extensions: Record<string, unknown> = { ...error.extensions }
+          if (requestId) extensions.requestId = requestId
+          if ('originalError' in extensions) {
+            Object.defineProperty(extensions, 'originalError', { value: extensions.originalError, enumerable: false })
+          }
+          ;(error as { extensions: Record<string, unknown> }).extensions = extensions
         }
       }
     },
     onResponse({ response }) {
       const requestId = currentRequestId()
       if (requestId && !response.headers.has('x-request-id')) response.headers.set('x-request-id', requestId)
+    },
+  }
+}
+
+/**
+ * A request without a query is a client error whatever the Accept header says
+ * (config.md); Yoga would answer it with 200 to plain `application/json` clients.
+ */
+export function useMissingQueryIs400(): Plugin {
+  return {
+    onParams({ params }) {
+      if (typeof params.query !== 'string' || params.query.trim() === '') {
+        throw new GraphQLError('Must provide query string.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } })
+      }
     },
   }
 }
