@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto'
 import { BlockList, isIP } from 'node:net'
 
 /** How far `X-Forwarded-For` may be believed (TRUST_PROXY). */
@@ -43,4 +44,49 @@ export function parseTestPhoneNumbers(text: string | undefined, otpLength: numbe
     numbers.set(canonicalTestNumber(number), code)
   }
   return numbers
+}
+
+/** PEM given on one line with `\n` escapes (common in .env files and CI secrets) is unescaped. */
+export function pemText(text: string | undefined): string | undefined {
+  return text?.replace(/\\n/g, '\n')
+}
+
+export function decodeSecret(text: string, problems: string[]): Buffer | undefined {
+  const trimmed = text.trim()
+  const bytes = /^[0-9a-fA-F]+$/.test(trimmed) && trimmed.length % 2 === 0
+    ? Buffer.from(trimmed, 'hex')
+    : Buffer.from(trimmed, 'base64')
+  if (bytes.length < 32) {
+    problems.push('OTP_SECRET: must be at least 32 bytes, given as hex or base64')
+    return undefined
+  }
+  return bytes
+}
+
+export function parseAllowedCountries(text: string | undefined, defaultCountry: string, problems: string[]): '*' | ReadonlySet<string> {
+  if (text === undefined) return new Set([defaultCountry])
+  if (text.trim() === '*') return '*'
+  const regions = text.split(',').map((r) => r.trim().toUpperCase()).filter((r) => r !== '')
+  const bad = regions.filter((r) => !/^[A-Z]{2}$/.test(r))
+  if (bad.length > 0 || regions.length === 0) problems.push(`ALLOWED_COUNTRIES: expected '*' or two-letter regions, got '${text}'`)
+  return new Set(regions)
+}
+
+export function parseClusterNodes(text: string | undefined, problems: string[]): { host: string; port: number }[] {
+  if (text === undefined) return []
+  return text.split(',').map((seed) => {
+    const match = /^\s*([^:\s]+):(\d{1,5})\s*$/.exec(seed)
+    if (!match) problems.push(`REDIS_CLUSTER_NODES: '${seed.trim()}' is not host:port`)
+    return { host: match?.[1] ?? '', port: Number(match?.[2] ?? 0) }
+  })
+}
+
+/** Why a PEM is not a usable Ed25519 signing key, or undefined when it is. */
+export function privateKeyProblem(pem: string): string | undefined {
+  try {
+    const key = createPrivateKey(pem)
+    return key.asymmetricKeyType === 'ed25519' ? undefined : `must be an Ed25519 key, not ${key.asymmetricKeyType}`
+  } catch {
+    return 'is not a PKCS#8 PEM private key'
+  }
 }
