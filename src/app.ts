@@ -6,6 +6,7 @@ import { schema } from './schema/index.ts'
 import { buildRequestContext, type ServerContext } from './request-context.ts'
 import { maskError, useMissingQueryIs400, useRequestIds } from './errors-plugin.ts'
 import { useHttpRoutes } from './http-routes.ts'
+import { useGraphqlLimits } from './graphql-limits.ts'
 import { newRequestId, runInRequestScope } from './request-scope.ts'
 
 export interface App {
@@ -36,7 +37,7 @@ export function createApp(deps: Deps): App {
       error: (...args) => log.error({ err: args[0] }, 'request failed'),
     },
     context: ({ request, req }) => buildRequestContext(deps, request, req),
-    plugins: [useRequestIds(), useMissingQueryIs400(), useHttpRoutes(deps)],
+    plugins: [useRequestIds(), useMissingQueryIs400(), useHttpRoutes(deps), ...useGraphqlLimits()],
   })
   return {
     yoga,

@@ -33,10 +33,12 @@ export function canonicalTestNumber(raw: string): string {
 export function parseTestPhoneNumbers(text: string | undefined, otpLength: number, problems: string[]): ReadonlyMap<string, string> {
   const numbers = new Map<string, string>()
   if (text === undefined) return numbers
-  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+  const entries = text.split(',').map((e) => e.trim()).filter(Boolean)
+  for (const [index, entry] of entries.entries()) {
     const match = /^(\+?[\d\s\-().]+):(\d+)$/.exec(entry)
     if (!match) {
-      problems.push(`TEST_PHONE_NUMBERS: '${entry.replace(/:.*/, ':…')}' is not <number>:<code>`)
+      // The entry is not echoed: it may hold a code.
+      problems.push(`TEST_PHONE_NUMBERS: entry ${index + 1} is not <number>:<digits>`)
       continue
     }
     const [, number = '', code = ''] = match
@@ -76,8 +78,9 @@ export function parseClusterNodes(text: string | undefined, problems: string[]):
   if (text === undefined) return []
   return text.split(',').map((seed) => {
     const match = /^\s*([^:\s]+):(\d{1,5})\s*$/.exec(seed)
-    if (!match) problems.push(`REDIS_CLUSTER_NODES: '${seed.trim()}' is not host:port`)
-    return { host: match?.[1] ?? '', port: Number(match?.[2] ?? 0) }
+    const port = Number(match?.[2] ?? 0)
+    if (!match || port < 1 || port > 65535) problems.push(`REDIS_CLUSTER_NODES: '${seed.trim()}' is not host:port`)
+    return { host: match?.[1] ?? '', port }
   })
 }
 

@@ -28,16 +28,29 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(source: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(source)
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`))
-  }
-  const env = parsed.data
   const problems: string[] = []
-  const config = toConfig(env, problems)
+  const config = toConfig(parseEachVariable(source, problems), problems)
   problems.push(...crossChecks(config))
   if (problems.length > 0) throw new ConfigError(problems)
   return config
+}
+
+/**
+ * Parses every variable on its own, so that one bad value does not hide the next: a
+ * variable that fails is reported and read as its default for the checks that follow.
+ */
+function parseEachVariable(source: Record<string, string | undefined>, problems: string[]): Env {
+  const values: Record<string, unknown> = {}
+  for (const [name, schema] of Object.entries(envSchema.shape)) {
+    const parsed = schema.safeParse(source[name])
+    if (parsed.success) {
+      values[name] = parsed.data
+    } else {
+      problems.push(...parsed.error.issues.map((issue) => `${name}: ${issue.message}`))
+      values[name] = schema.safeParse(undefined).data
+    }
+  }
+  return values as Env
 }
 
 function toConfig(env: Env, problems: string[]) {

@@ -10,20 +10,33 @@ export function clientIp(socketAddress: string | undefined, forwardedFor: string
   const socket = stripMapped(socketAddress ?? '') || 'unknown'
   if (trust.kind === 'socket' || !forwardedFor) return socket
   // Right to left: each entry was appended by the hop in front of the one after it.
-  const hops = forwardedFor.split(',').map((entry) => stripMapped(entry.trim())).filter((entry) => isIP(entry) !== 0)
+  // Entries that are not addresses are kept in place (as undefined) so that junk can
+  // never shift an attacker's entry into a trusted position.
+  const hops = forwardedFor.split(',').map((entry) => readAddress(entry))
   if (trust.kind === 'hops') {
     // The socket peer is the nearest proxy; trusting N hops means reading N-1 header
     // entries from the right to reach the address that proxy N saw.
-    const index = hops.length - trust.hops
-    return index >= 0 ? (hops[index] ?? socket) : (hops[0] ?? socket)
+    const entry = hops[Math.max(0, hops.length - trust.hops)]
+    return entry ?? socket
   }
   let current = socket
   for (let i = hops.length - 1; i >= 0; i--) {
-    if (!isTrusted(current, trust.trusted)) return current
-    current = hops[i] as string
+    const entry = hops[i]
+    if (!isTrusted(current, trust.trusted) || entry === undefined) return current
+    current = entry
   }
   // Every hop was a trusted proxy: the leftmost entry is the client.
   return current
+}
+
+/** An address from one X-Forwarded-For entry ("1.2.3.4", "1.2.3.4:5678", "[2001:db8::1]:443"). */
+function readAddress(entry: string): string | undefined {
+  let value = entry.trim()
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(value)
+  if (bracketed?.[1]) value = bracketed[1]
+  else if (/^[\d.]+:\d+$/.test(value)) value = value.slice(0, value.lastIndexOf(':'))
+  value = stripMapped(value)
+  return isIP(value) === 0 ? undefined : value
 }
 
 function isTrusted(address: string, trusted: BlockList): boolean {
@@ -33,7 +46,7 @@ function isTrusted(address: string, trusted: BlockList): boolean {
 }
 
 function stripMapped(address: string): string {
-  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address
+  return address.toLowerCase().startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address
 }
 
 /**
