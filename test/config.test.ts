@@ -182,6 +182,14 @@ describe('loadConfig list settings', () => {
     expect(problems.join('\n')).not.toContain('97531')
   })
 
+  it('does not echo a TEST_PHONE_NUMBERS entry that lacks the colon', () => {
+    expect(problemsOf({ TEST_PHONE_NUMBERS: '+15555550100=246810' }).join('\n')).not.toContain('246810')
+  })
+
+  it('refuses a REDIS_CLUSTER_NODES port above 65535', () => {
+    expect(problemsOf({ REDIS_CLUSTER_NODES: 'r1:99999' })).toEqual([expect.stringContaining('REDIS_CLUSTER_NODES')])
+  })
+
   it('reads TRUST_PROXY as a hop count', () => {
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ kind: 'hops', hops: 2 })
   })

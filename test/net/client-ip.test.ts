@@ -33,6 +33,14 @@ describe('clientIp with a hop count', () => {
     expect(clientIp(proxyA, `${spoofed}, ${client}`, trust('1'))).toBe(client)
   })
 
+  it('never lets an entry that is not an address shift a spoofed entry into the trusted place', () => {
+    expect(clientIp(proxyA, `${spoofed}, garbage`, trust('1'))).toBe(proxyA)
+  })
+
+  it('reads an ip:port entry as its address', () => {
+    expect(clientIp(proxyA, `${spoofed}, ${client}:51234`, trust('1'))).toBe(client)
+  })
+
   it('takes the second entry from the right behind two proxies', () => {
     expect(clientIp(proxyB, `${spoofed}, ${client}, ${proxyA}`, trust('2'))).toBe(client)
   })
@@ -51,6 +59,10 @@ describe('clientIp with trusted proxy CIDRs', () => {
 
   it('walks right to left through trusted proxies to the first untrusted address', () => {
     expect(clientIp(proxyB, `${client}, ${proxyA}`, proxies)).toBe(client)
+  })
+
+  it('stops at an entry that is not an address instead of skipping it', () => {
+    expect(clientIp(proxyA, `${spoofed}, unknown`, proxies)).toBe(proxyA)
   })
 
   it('ignores spoofed entries to the left of the first untrusted address', () => {
