@@ -27,7 +27,8 @@ export const AuthSessionType = builder.objectRef<SignedIn>('AuthSession').implem
     tokenType: t.string({ resolve: () => 'Bearer' }),
     expiresAt: t.field({ type: 'DateTime', description: 'When accessToken expires.', resolve: (s) => s.accessTokenExpiresAt }),
     expiresInSeconds: t.int({
-      resolve: (s, _args, context) => Math.max(0, Math.round((s.accessTokenExpiresAt.getTime() - context.deps.clock.now().getTime()) / 1000)),
+      // Rounded down: a client that refreshes when this runs out is never late.
+      resolve: (s, _args, context) => Math.max(0, Math.floor((s.accessTokenExpiresAt.getTime() - context.deps.clock.now().getTime()) / 1000)),
     }),
     refreshToken: t.exposeString('refreshToken', { description: 'Opaque; stored only as a hash on the server.' }),
     refreshTokenExpiresAt: t.expose('refreshTokenExpiresAt', { type: 'DateTime' }),
