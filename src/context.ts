@@ -1,5 +1,6 @@
 import type { Config } from './config.ts'
 import type { OtpStore } from './auth/otp-store.ts'
+import type { RevocationStore } from './auth/revocation-store.ts'
 import type { RandomSource } from './auth/otp.ts'
 import type { TokenSigner, AccessClaims } from './auth/tokens.ts'
 import type { UserRecord } from './db/users.ts'
@@ -23,6 +24,7 @@ export interface ReadinessCheck {
 export interface Deps {
   config: Config
   otpStore: OtpStore
+  revocations: RevocationStore
   prisma: PrismaClient
   sms: SmsSender
   signer: TokenSigner

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http'
 import { createApp } from './app.ts'
 import { cryptoRandom } from './auth/otp.ts'
 import { createOtpStore } from './auth/otp-store.ts'
+import { createRevocationStore } from './auth/revocation-store.ts'
 import { createTokenSigner } from './auth/tokens.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { systemClock, type Deps } from './context.ts'
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     config,
     logger,
     otpStore: createOtpStore(redis, config.redisKeyPrefix),
+    revocations: createRevocationStore(redis, config.redisKeyPrefix),
     prisma: database.prisma,
     sms: createSmsSender(config, logger),
     signer: await createTokenSigner({ ...config.jwt, privateKeyPem: config.jwt.privateKeyPem! }),

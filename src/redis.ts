@@ -1,4 +1,5 @@
-import { Cluster, Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
+import { ServiceUnavailableError } from './auth/errors.ts'
 
 /** The one Redis type the service uses: a single node, a Cluster, or the stand-in. */
 export type RedisClient = Redis | Cluster
@@ -14,4 +15,13 @@ export function defineScript(redis: RedisClient, name: string, lua: string, numb
   if (typeof commands[name] !== 'function') redis.defineCommand(name, { lua, numberOfKeys })
   const run = commands[name] as ScriptFunction
   return (keys: string[], args: (string | number)[]) => run.call(redis, ...keys, ...args)
+}
+
+/** Any Redis failure (refused, timed out, not connected) is an outage to the caller. */
+export async function redisCall<T>(pending: Promise<T>): Promise<T> {
+  try {
+    return await pending
+  } catch (error) {
+    throw new ServiceUnavailableError('redis', { cause: error })
+  }
 }

@@ -31,8 +31,15 @@ export function buildRequestContext(deps: Deps, request: Request, req: IncomingM
   }
 }
 
+/**
+ * The JWT is verified in memory; then ONE Redis lookup tells whether its session was
+ * revoked. If Redis cannot answer, this throws (SERVICE_UNAVAILABLE) rather than
+ * answering null, which would make apps throw their tokens away.
+ */
 async function verifyBearer(deps: Deps, header: string | null): Promise<AccessClaims | null> {
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
   if (!match?.[1]) return null
-  return deps.signer.verify(match[1], deps.clock.now())
+  const claims = await deps.signer.verify(match[1], deps.clock.now())
+  if (!claims) return null
+  return (await deps.revocations.isRevoked(claims.sessionId)) ? null : claims
 }

@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto'
 import type { Logger } from 'pino'
 import { createApp, type App } from '../src/app.ts'
 import { createOtpStore } from '../src/auth/otp-store.ts'
+import { createRevocationStore } from '../src/auth/revocation-store.ts'
 import { cryptoRandom } from '../src/auth/otp.ts'
 import { createTokenSigner } from '../src/auth/tokens.ts'
 import { loadConfig } from '../src/config.ts'
@@ -46,6 +47,8 @@ export interface TestAppOptions {
   sms?: SmsSender
   logger?: Logger
   clock?: Clock
+  /** Redis key prefix of the app's stores; apps given the same one share codes and limits. */
+  storePrefix?: string
 }
 
 export interface TestApp {
@@ -85,10 +88,13 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const inbox = new SmsInbox()
   const clock = (options.clock as TestClock | undefined) ?? new TestClock()
   const { redis, keyPrefix } = options.redis
+  // Each app gets its own keys unless a test shares them on purpose (several instances).
+  const storePrefix = options.storePrefix ?? `${keyPrefix}${randomBytes(4).toString('hex')}:`
   const deps: Deps = {
     config,
     logger: options.logger ?? silentLogger,
-    otpStore: createOtpStore(redis, `${keyPrefix}${randomBytes(4).toString('hex')}:`),
+    otpStore: createOtpStore(redis, storePrefix),
+    revocations: createRevocationStore(redis, storePrefix),
     prisma: options.database.prisma,
     sms: options.sms ?? inbox,
     signer: await createTokenSigner({ ...config.jwt, privateKeyPem: config.jwt.privateKeyPem! }),

@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { ClientInfo, Deps } from '../context.ts'
-import { signInUser, type UserRecord } from '../db/users.ts'
+import { signInUser } from '../db/users.ts'
+import type { SessionGrant } from './session-grant.ts'
 import { InvalidOtpError, RateLimitedError, SignUpDisabledError } from './errors.ts'
 import { codeDigest, isWellFormedCode } from './otp.ts'
 import { otpSecret, resolvePhone, retryAfterSeconds } from './flow-helpers.ts'
 import { issueSession } from './session-issuer.ts'
 
-export interface SignedIn {
-  sessionId: string
-  accessToken: string
-  accessTokenExpiresAt: Date
-  refreshToken: string
-  refreshTokenExpiresAt: Date
-  user: UserRecord
-  isNewUser: boolean
-}
+export type SignedIn = SessionGrant
 
 /**
  * verifyOtp: shape check → IP failure cap → one phone script that checks the code and,

@@ -1,46 +1,61 @@
 import { GraphQLError } from 'graphql'
 import { InvalidRefreshTokenError } from '../auth/errors.ts'
+import * as sessions from '../auth/sessions.ts'
+import type { AccessClaims } from '../auth/tokens.ts'
+import type { RequestContext } from '../context.ts'
 import { builder } from './builder.ts'
 import { AuthSessionType } from './auth.ts'
 
-export interface SessionView {
-  id: string
-  createdAt: Date
-  lastUsedAt: Date
-  expiresAt: Date
-  userAgent: string | null
-  current: boolean
-}
-
-const SessionRef = builder.objectRef<SessionView>('Session').implement({
+const SessionType = builder.objectRef<sessions.SessionView>('Session').implement({
   description: 'One signed-in device.',
   fields: (t) => ({
     id: t.exposeID('id'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime' }),
-    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
-    userAgent: t.exposeString('userAgent', { nullable: true }),
+    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', description: 'The last sign-in or refresh.' }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When the refresh token runs out unless used.' }),
+    userAgent: t.exposeString('userAgent', { nullable: true, description: 'As recorded at sign-in.' }),
     current: t.exposeBoolean('current', { description: "True for the session of the caller's access token." }),
   }),
 })
 
-
-function notAvailableYet(field: string): never {
-  throw new GraphQLError(`${field} is not available yet`, { extensions: { code: 'NOT_AVAILABLE' } })
+/** Fields for signed-in users: without a valid access token, null plus UNAUTHENTICATED. */
+async function signedIn(context: RequestContext): Promise<AccessClaims> {
+  const claims = await context.auth()
+  if (!claims) throw new GraphQLError('Sign in first: this needs a valid access token.', { extensions: { code: 'UNAUTHENTICATED' } })
+  return claims
 }
 
 builder.queryField('sessions', (t) =>
-  t.field({ type: [SessionRef], nullable: true, resolve: () => notAvailableYet('sessions') }),
+  t.field({
+    type: [SessionType],
+    nullable: true,
+    description: "The signed-in user's active sessions (one per device), newest first.",
+    resolve: async (_root, _args, context) => sessions.listSessions(context.deps, await signedIn(context)),
+  }),
 )
 
 builder.mutationFields((t) => ({
   refreshSession: t.field({
     type: AuthSessionType,
+    description: 'Exchanges a refresh token for a new pair in the same session; the presented token stops working.',
     args: { refreshToken: t.arg.string({ required: true }) },
     errors: { types: [InvalidRefreshTokenError], directResult: true, union: { name: 'RefreshSessionResult' } },
-    resolve: () => notAvailableYet('refreshSession'),
+    resolve: (_root, { refreshToken }, context) => sessions.refreshSession(context.deps, refreshToken, context.client),
   }),
-  signOut: t.boolean({ args: { refreshToken: t.arg.string({ required: true }) }, resolve: () => notAvailableYet('signOut') }),
-  revokeSession: t.id({ nullable: true, args: { id: t.arg.id({ required: true }) }, resolve: () => notAvailableYet('revokeSession') }),
-  revokeOtherSessions: t.int({ nullable: true, resolve: () => notAvailableYet('revokeOtherSessions') }),
+  signOut: t.boolean({
+    description: 'Revokes the session that refreshToken belongs to. True when a session was revoked.',
+    args: { refreshToken: t.arg.string({ required: true }) },
+    resolve: (_root, { refreshToken }, context) => sessions.signOut(context.deps, refreshToken),
+  }),
+  revokeSession: t.id({
+    nullable: true,
+    description: "Revokes one of the signed-in user's own sessions; its id, or null when nothing was revoked.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, context) => sessions.revokeSession(context.deps, await signedIn(context), String(id)),
+  }),
+  revokeOtherSessions: t.int({
+    nullable: true,
+    description: "Revokes every session of the signed-in user except the caller's; answers how many.",
+    resolve: async (_root, _args, context) => sessions.revokeOtherSessions(context.deps, await signedIn(context)),
+  }),
 }))

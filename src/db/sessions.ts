@@ -1,0 +1,102 @@
+import type { PrismaClient } from '../generated/prisma/client.ts'
+import { databaseCall, type UserRecord } from './users.ts'
+
+/**
+ * Session rows. Refresh rotation is a compare-and-swap on the current secret's hash, so
+ * of two racing refreshes with one token exactly one wins.
+ */
+
+export interface RotationRequest {
+  sessionId: string
+  presentedHash: Buffer
+  newHash: Buffer
+  now: Date
+  refreshTokenTtlSeconds: number
+  maxAgeSeconds: number
+}
+
+interface RotatedRow {
+  expires_at: Date
+  id: string
+  phone: string
+  created_at: Date
+  last_sign_in_at: Date | null
+}
+
+/** Swaps the secret when `presentedHash` is the current one; null when it is not. */
+export async function rotateSession(prisma: PrismaClient, r: RotationRequest): Promise<{ user: UserRecord; expiresAt: Date } | null> {
+  const slidingExpiry = new Date(r.now.getTime() + r.refreshTokenTtlSeconds * 1000)
+  const rows = await databaseCall(
+    () => prisma.$queryRaw<RotatedRow[]>`
+      WITH rotated AS (
+        UPDATE sessions
+        SET previous_secret_hash = current_secret_hash, current_secret_hash = ${r.newHash},
+            rotated_at = ${r.now}, last_used_at = ${r.now},
+            -- Sliding, but never past the session's maximum age.
+            expires_at = LEAST(${slidingExpiry}::timestamptz, created_at + make_interval(secs => ${r.maxAgeSeconds}))
+        WHERE id = ${r.sessionId}::uuid AND current_secret_hash = ${r.presentedHash}
+          AND revoked_at IS NULL AND expires_at > ${r.now}
+          AND created_at + make_interval(secs => ${r.maxAgeSeconds}) > ${r.now}
+        RETURNING user_id, expires_at
+      )
+      SELECT rotated.expires_at, users.id, users.phone, users.created_at, users.last_sign_in_at
+      FROM rotated JOIN users ON users.id = rotated.user_id`,
+  )
+  const row = rows[0]
+  if (!row) return null
+  return { expiresAt: row.expires_at, user: { id: row.id, phone: row.phone, createdAt: row.created_at, lastSignInAt: row.last_sign_in_at } }
+}
+
+/** What the server knows about a token that did not rotate, to tell a race from theft. */
+export async function findSessionForReuseCheck(prisma: PrismaClient, sessionId: string) {
+  return databaseCall(() =>
+    prisma.session.findUnique({
+      where: { id: sessionId },
+      select: { userId: true, previousSecretHash: true, currentSecretHash: true, rotatedAt: true, revokedAt: true },
+    }),
+  )
+}
+
+/** Revokes sessions matching `where` that are still live; answers their ids. */
+async function revokeWhere(prisma: PrismaClient, now: Date, where: object): Promise<string[]> {
+  const rows = await databaseCall(() =>
+    prisma.session.updateManyAndReturn({ where: { ...where, revokedAt: null }, data: { revokedAt: now }, select: { id: true } }),
+  )
+  return rows.map((row) => row.id)
+}
+
+export function revokeSessionById(prisma: PrismaClient, sessionId: string, now: Date): Promise<string[]> {
+  return revokeWhere(prisma, now, { id: sessionId })
+}
+
+/** Sign-out: the current or (after a lost rotation answer) the previous secret. */
+export function revokeSessionBySecret(prisma: PrismaClient, sessionId: string, secretHash: Buffer, now: Date): Promise<string[]> {
+  return revokeWhere(prisma, now, { id: sessionId, OR: [{ currentSecretHash: secretHash }, { previousSecretHash: secretHash }] })
+}
+
+export function revokeUserSession(prisma: PrismaClient, userId: string, sessionId: string, now: Date): Promise<string[]> {
+  return revokeWhere(prisma, now, { id: sessionId, userId })
+}
+
+export function revokeOtherUserSessions(prisma: PrismaClient, userId: string, keepSessionId: string, now: Date): Promise<string[]> {
+  return revokeWhere(prisma, now, { userId, id: { not: keepSessionId }, expiresAt: { gt: now } })
+}
+
+export interface SessionRecord {
+  id: string
+  createdAt: Date
+  lastUsedAt: Date
+  expiresAt: Date
+  userAgent: string | null
+}
+
+/** The user's live sessions, newest first. */
+export function listUserSessions(prisma: PrismaClient, userId: string, now: Date): Promise<SessionRecord[]> {
+  return databaseCall(() =>
+    prisma.session.findMany({
+      where: { userId, revokedAt: null, expiresAt: { gt: now } },
+      orderBy: { createdAt: 'desc' },
+      select: { id: true, createdAt: true, lastUsedAt: true, expiresAt: true, userAgent: true },
+    }),
+  )
+}
