@@ -82,5 +82,6 @@ export const envSchema = z.object({
   REFRESH_TOKEN_TTL_SECONDS: seconds(2592000),
   SESSION_MAX_AGE_SECONDS: seconds(7776000),
   REFRESH_REUSE_GRACE_SECONDS: int(30, 0),
+  AUDIT_RETENTION_DAYS: int(90, 0),
 })
 

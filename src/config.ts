@@ -114,6 +114,7 @@ function toConfig(env: Env, problems: string[]) {
       maxAgeSeconds: env.SESSION_MAX_AGE_SECONDS,
       reuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
     },
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
   }
 }
 

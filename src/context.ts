@@ -4,6 +4,7 @@ import type { RevocationStore } from './auth/revocation-store.ts'
 import type { RandomSource } from './auth/otp.ts'
 import type { TokenSigner, AccessClaims } from './auth/tokens.ts'
 import type { UserRecord } from './db/users.ts'
+import type { EventSink } from './db/events.ts'
 import type { PrismaClient } from './generated/prisma/client.ts'
 import type { SmsSender } from './sms/sender.ts'
 import type { Logger } from './logger.ts'
@@ -25,6 +26,8 @@ export interface Deps {
   config: Config
   otpStore: OtpStore
   revocations: RevocationStore
+  /** The audit trail (AuthEvent), written in batches off the request path. */
+  events: EventSink
   prisma: PrismaClient
   sms: SmsSender
   signer: TokenSigner

@@ -8,6 +8,8 @@ import { createTokenSigner } from './auth/tokens.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { systemClock, type Deps } from './context.ts'
 import { openDatabase } from './db/client.ts'
+import { createEventWriter } from './db/events.ts'
+import { startAuditRetention } from './db/retention.ts'
 import { loadOrCreateDevSecrets } from './dev-secrets.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createConsoleSender } from './sms/console.ts'
@@ -22,11 +24,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel)
   const { redis, kind: redisKind } = await openRedis(config)
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: config.migrateOnStart, logger })
+  const events = createEventWriter(database.prisma, logger, { flushIntervalMs: 1000, maxBatch: 500, maxQueued: 50_000, now: () => new Date() })
+  const stopRetention = startAuditRetention(database.prisma, logger, config.auditRetentionDays, () => new Date())
   const deps: Deps = {
     config,
     logger,
     otpStore: createOtpStore(redis, config.redisKeyPrefix),
     revocations: createRevocationStore(redis, config.redisKeyPrefix),
+    events,
     prisma: database.prisma,
     sms: createSmsSender(config, logger),
     signer: await createTokenSigner({ ...config.jwt, privateKeyPem: config.jwt.privateKeyPem! }),
@@ -49,6 +54,8 @@ async function main(): Promise<void> {
   }
   onShutdownSignal(logger, async () => {
     await closeServer(server)
+    stopRetention()
+    await events.close()
     redis.disconnect()
     await database.close()
   })

@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import { createApp, type App } from '../src/app.ts'
 import { createOtpStore } from '../src/auth/otp-store.ts'
 import { createRevocationStore } from '../src/auth/revocation-store.ts'
+import { createEventWriter, type EventWriter } from '../src/db/events.ts'
 import { cryptoRandom } from '../src/auth/otp.ts'
 import { createTokenSigner } from '../src/auth/tokens.ts'
 import { loadConfig } from '../src/config.ts'
@@ -54,6 +55,8 @@ export interface TestAppOptions {
 export interface TestApp {
   app: App
   deps: Deps
+  /** The audit writer; `await t.events.flush()` before reading auth_events. */
+  events: EventWriter
   inbox: SmsInbox
   clock: TestClock
   gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { headers?: Record<string, string>; ip?: string }): Promise<{ data?: T; errors?: any[] }>
@@ -90,11 +93,14 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const { redis, keyPrefix } = options.redis
   // Each app gets its own keys unless a test shares them on purpose (several instances).
   const storePrefix = options.storePrefix ?? `${keyPrefix}${randomBytes(4).toString('hex')}:`
+  const logger = options.logger ?? silentLogger
+  const events = createEventWriter(options.database.prisma, logger, { flushIntervalMs: 50, maxBatch: 500, maxQueued: 10_000, now: () => clock.now() })
   const deps: Deps = {
     config,
-    logger: options.logger ?? silentLogger,
+    logger,
     otpStore: createOtpStore(redis, storePrefix),
     revocations: createRevocationStore(redis, storePrefix),
+    events,
     prisma: options.database.prisma,
     sms: options.sms ?? inbox,
     signer: await createTokenSigner({ ...config.jwt, privateKeyPem: config.jwt.privateKeyPem! }),
@@ -116,6 +122,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   return {
     app,
     deps,
+    events,
     inbox,
     clock,
     gql,

@@ -31,6 +31,7 @@ export async function refreshSession(deps: Deps, refreshToken: string, client: C
   }
   const access = await deps.signer.sign({ userId: rotated.user.id, sessionId: presented.sessionId }, now)
   deps.logger.info({ event: 'auth.refreshed', userId: rotated.user.id, sessionId: presented.sessionId }, 'session refreshed')
+  deps.events.record({ type: 'refreshed', userId: rotated.user.id, sessionId: presented.sessionId, ip: client.ip, userAgent: client.userAgent })
   return {
     sessionId: presented.sessionId,
     accessToken: access.token,
@@ -57,15 +58,18 @@ async function detectReuse(deps: Deps, sessionId: string, presentedHash: Buffer,
   const revoked = await sessionRows.revokeSessionById(deps.prisma, sessionId, now)
   await markRevoked(deps, revoked)
   deps.logger.warn({ event: 'auth.refresh_reuse_detected', userId: row.userId, sessionId, ip: client.ip }, 'refresh token reused: session revoked')
+  deps.events.record({ type: 'refresh_reuse_detected', userId: row.userId, sessionId, ip: client.ip, userAgent: client.userAgent })
 }
 
-export async function signOut(deps: Deps, refreshToken: string): Promise<boolean> {
+export async function signOut(deps: Deps, refreshToken: string, client: ClientInfo): Promise<boolean> {
   const presented = parseRefreshToken(refreshToken)
   if (!presented) return false
   const revoked = await sessionRows.revokeSessionBySecret(deps.prisma, presented.sessionId, presented.secretHash, deps.clock.now())
   await markRevoked(deps, revoked)
-  if (revoked.length > 0) deps.logger.info({ event: 'auth.signed_out', sessionId: presented.sessionId }, 'signed out')
-  return revoked.length > 0
+  if (revoked.length === 0) return false
+  deps.logger.info({ event: 'auth.signed_out', sessionId: presented.sessionId }, 'signed out')
+  deps.events.record({ type: 'signed_out', sessionId: presented.sessionId, ip: client.ip, userAgent: client.userAgent })
+  return true
 }
 
 export interface SessionView extends sessionRows.SessionRecord {
@@ -80,22 +84,26 @@ export async function listSessions(deps: Deps, caller: AccessClaims): Promise<Se
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Only the caller's own sessions: another user's id answers null and revokes nothing. */
-export async function revokeSession(deps: Deps, caller: AccessClaims, sessionId: string): Promise<string | null> {
+export async function revokeSession(deps: Deps, caller: AccessClaims, sessionId: string, client: ClientInfo): Promise<string | null> {
   if (!uuidPattern.test(sessionId)) return null
   const revoked = await sessionRows.revokeUserSession(deps.prisma, caller.userId, sessionId.toLowerCase(), deps.clock.now())
-  await markRevoked(deps, revoked)
-  if (revoked.length > 0) deps.logger.info({ event: 'auth.session_revoked', userId: caller.userId, sessionId }, 'session revoked')
+  await markRevoked(deps, revoked, caller, client)
   return revoked[0] ?? null
 }
 
-export async function revokeOtherSessions(deps: Deps, caller: AccessClaims): Promise<number> {
+export async function revokeOtherSessions(deps: Deps, caller: AccessClaims, client: ClientInfo): Promise<number> {
   const revoked = await sessionRows.revokeOtherUserSessions(deps.prisma, caller.userId, caller.sessionId, deps.clock.now())
-  await markRevoked(deps, revoked)
-  if (revoked.length > 0) deps.logger.info({ event: 'auth.session_revoked', userId: caller.userId, count: revoked.length }, 'other sessions revoked')
+  await markRevoked(deps, revoked, caller, client)
   return revoked.length
 }
 
-function markRevoked(deps: Deps, sessionIds: string[]): Promise<void> {
-  if (sessionIds.length === 0) return Promise.resolve()
-  return deps.revocations.markRevoked(sessionIds, deps.config.jwt.accessTokenTtlSeconds)
+/** Access tokens of these sessions stop working now; each revocation is audited when a user asked for it. */
+async function markRevoked(deps: Deps, sessionIds: string[], caller?: AccessClaims, client?: ClientInfo): Promise<void> {
+  if (sessionIds.length === 0) return
+  await deps.revocations.markRevoked(sessionIds, deps.config.jwt.accessTokenTtlSeconds)
+  if (!caller) return
+  deps.logger.info({ event: 'auth.session_revoked', userId: caller.userId, count: sessionIds.length }, 'sessions revoked')
+  for (const sessionId of sessionIds) {
+    deps.events.record({ type: 'session_revoked', userId: caller.userId, sessionId, ip: client?.ip, userAgent: client?.userAgent })
+  }
 }

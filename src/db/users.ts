@@ -53,6 +53,10 @@ export async function signInUser(prisma: PrismaClient, request: SignInRequest): 
         SELECT ${session.id}::uuid, id, ${session.secretHash}, ${now}, ${now}, ${session.expiresAt}, ${session.userAgent}, ${session.ip}
         FROM signed_in
         RETURNING id
+      ), audit AS (
+        -- Written in the same statement, so a sign-in is never without its audit row.
+        INSERT INTO auth_events (created_at, type, phone, user_id, session_id, ip, user_agent)
+        SELECT ${now}, 'signed_in', phone, id, ${session.id}::uuid, ${session.ip}, ${session.userAgent} FROM signed_in
       )
       SELECT signed_in.* FROM signed_in, new_session`,
   )

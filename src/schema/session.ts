@@ -45,17 +45,17 @@ builder.mutationFields((t) => ({
   signOut: t.boolean({
     description: 'Revokes the session that refreshToken belongs to. True when a session was revoked.',
     args: { refreshToken: t.arg.string({ required: true }) },
-    resolve: (_root, { refreshToken }, context) => sessions.signOut(context.deps, refreshToken),
+    resolve: (_root, { refreshToken }, context) => sessions.signOut(context.deps, refreshToken, context.client),
   }),
   revokeSession: t.id({
     nullable: true,
     description: "Revokes one of the signed-in user's own sessions; its id, or null when nothing was revoked.",
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, { id }, context) => sessions.revokeSession(context.deps, await signedIn(context), String(id)),
+    resolve: async (_root, { id }, context) => sessions.revokeSession(context.deps, await signedIn(context), String(id), context.client),
   }),
   revokeOtherSessions: t.int({
     nullable: true,
     description: "Revokes every session of the signed-in user except the caller's; answers how many.",
-    resolve: async (_root, _args, context) => sessions.revokeOtherSessions(context.deps, await signedIn(context)),
+    resolve: async (_root, _args, context) => sessions.revokeOtherSessions(context.deps, await signedIn(context), context.client),
   }),
 }))

@@ -1,0 +1,103 @@
+import type { PrismaClient } from '../generated/prisma/client.ts'
+import type { Logger } from '../logger.ts'
+
+export type AuthEventType =
+  | 'otp_requested'
+  | 'otp_sent'
+  | 'otp_send_failed'
+  | 'otp_verified'
+  | 'otp_failed'
+  | 'rate_limited'
+  | 'test_number_used'
+  | 'signed_in'
+  | 'refreshed'
+  | 'refresh_reuse_detected'
+  | 'signed_out'
+  | 'session_revoked'
+
+/** One audit row. Carries no secret: never a code, a token or a hash. */
+export interface AuthEventInput {
+  type: AuthEventType
+  phone?: string | null
+  userId?: string | null
+  sessionId?: string | null
+  ip?: string | null
+  userAgent?: string | null
+  detail?: string | null
+}
+
+export interface EventSink {
+  /** Queues an event; never blocks the request and never throws. */
+  record(event: AuthEventInput): void
+}
+
+export interface EventWriterOptions {
+  flushIntervalMs: number
+  maxBatch: number
+  /** Events beyond this are dropped (and counted in the log) rather than growing memory. */
+  maxQueued: number
+  now: () => Date
+}
+
+/**
+ * Audit events are written in batches off the request path: one INSERT per interval
+ * instead of a round trip per step. What a crash can lose is the queue of the last
+ * interval (at most flushIntervalMs of events); "signed in" never waits here, it is
+ * written inside the sign-in statement itself.
+ */
+export function createEventWriter(prisma: PrismaClient, logger: Logger, options: EventWriterOptions) {
+  let queue: (AuthEventInput & { createdAt: Date })[] = []
+  let dropped = 0
+  let flushing: Promise<void> = Promise.resolve()
+
+  async function writeBatch(): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue.slice(0, options.maxBatch)
+      queue = queue.slice(batch.length)
+      try {
+        await prisma.authEvent.createMany({ data: batch })
+      } catch (error) {
+        logger.error({ err: error, lost: batch.length }, 'audit events could not be written')
+      }
+    }
+    if (dropped > 0) {
+      logger.warn({ dropped }, 'audit queue was full: events dropped')
+      dropped = 0
+    }
+  }
+
+  const flush = (): Promise<void> => (flushing = flushing.then(writeBatch))
+  const timer = setInterval(() => void flush(), options.flushIntervalMs)
+  timer.unref()
+
+  return {
+    record(event: AuthEventInput): void {
+      if (queue.length >= options.maxQueued) {
+        dropped++
+        return
+      }
+      queue.push({ ...event, createdAt: options.now() })
+    },
+    /** Writes everything queued so far. */
+    flush,
+    /** Stops the timer and writes what is left (at shutdown). */
+    async close(): Promise<void> {
+      clearInterval(timer)
+      await flush()
+    },
+  }
+}
+
+export type EventWriter = ReturnType<typeof createEventWriter>
+
+/** Deletes events older than the retention, in bounded chunks so no statement runs long. */
+export async function purgeOldEvents(prisma: PrismaClient, olderThan: Date, chunkSize = 5000): Promise<number> {
+  let total = 0
+  for (;;) {
+    const deleted = await prisma.$executeRaw`
+      DELETE FROM auth_events WHERE id IN (
+        SELECT id FROM auth_events WHERE created_at < ${olderThan} ORDER BY created_at LIMIT ${chunkSize})`
+    total += deleted
+    if (deleted < chunkSize) return total
+  }
+}
