@@ -7,6 +7,7 @@ import { buildRequestContext, type ServerContext } from './request-context.ts'
 import { maskError, useMissingQueryIs400, useRequestIds } from './errors-plugin.ts'
 import { useHttpRoutes } from './http-routes.ts'
 import { useGraphqlLimits } from './graphql-limits.ts'
+import { useOperationMetrics } from './metrics-plugin.ts'
 import { newRequestId, runInRequestScope } from './request-scope.ts'
 
 export interface App {
@@ -37,7 +38,7 @@ export function createApp(deps: Deps): App {
       error: (...args) => log.error({ err: args[0] }, 'request failed'),
     },
     context: ({ request, req }) => buildRequestContext(deps, request, req),
-    plugins: [useRequestIds(), useMissingQueryIs400(), useHttpRoutes(deps), ...useGraphqlLimits()],
+    plugins: [useRequestIds(), useMissingQueryIs400(), useHttpRoutes(deps), ...useGraphqlLimits(), useOperationMetrics(deps.metrics)],
   })
   return {
     yoga,

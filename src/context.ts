@@ -5,6 +5,7 @@ import type { RandomSource } from './auth/otp.ts'
 import type { TokenSigner, AccessClaims } from './auth/tokens.ts'
 import type { UserRecord } from './db/users.ts'
 import type { EventSink } from './db/events.ts'
+import type { Metrics } from './metrics.ts'
 import type { PrismaClient } from './generated/prisma/client.ts'
 import type { SmsSender } from './sms/sender.ts'
 import type { Logger } from './logger.ts'
@@ -28,6 +29,7 @@ export interface Deps {
   revocations: RevocationStore
   /** The audit trail (AuthEvent), written in batches off the request path. */
   events: EventSink
+  metrics: Metrics
   prisma: PrismaClient
   sms: SmsSender
   signer: TokenSigner

@@ -8,6 +8,8 @@ type Route = (deps: Deps) => Promise<Response> | Response
 
 const routes: Record<string, Route> = {
   'GET /healthz': () => Response.json({ status: 'ok' }),
+  // With METRICS_PORT set, metrics are served only by their own listener (main.ts).
+  'GET /metrics': (deps) => (deps.config.metricsPort ? new Response('not found', { status: 404 }) : metricsResponse(deps)),
   'GET /readyz': readiness,
   'GET /.well-known/jwks.json': (deps) =>
     Response.json(deps.signer.jwks, { headers: { 'cache-control': 'public, max-age=300' } }),
@@ -26,6 +28,11 @@ export function useHttpRoutes(deps: Deps): Plugin {
       endResponse(await route(deps))
     },
   }
+}
+
+export async function metricsResponse(deps: Deps): Promise<Response> {
+  const { registry } = deps.metrics
+  return new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType } })
 }
 
 async function readiness(deps: Deps): Promise<Response> {

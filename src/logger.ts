@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino'
+import { currentRequestId } from './request-scope.ts'
 
 export type { Logger }
 
@@ -16,6 +17,11 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       base: { service: 'phone-auth' },
       redact: { paths, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // Every line written while serving a request carries its id (also in the answer).
+      mixin: () => {
+        const requestId = currentRequestId()
+        return requestId ? { requestId } : {}
+      },
     },
     destination,
   )

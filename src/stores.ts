@@ -2,6 +2,7 @@ import { Cluster, Redis } from 'ioredis'
 import RedisMock from 'ioredis-mock'
 import type { Config } from './config.ts'
 import type { RedisClient } from './redis.ts'
+import type { Logger } from './logger.ts'
 
 /**
  * Redis options chosen for an auth front door: no offline queue and a command timeout,
@@ -32,4 +33,20 @@ export async function openRedis(config: Config): Promise<{ redis: RedisClient; k
     return { redis, kind: 'redis' }
   }
   return { redis: new RedisMock() as unknown as Redis, kind: 'stand-in' }
+}
+
+/**
+ * An evicted counter resets a limit and an evicted marker undoes a revocation, so Redis
+ * must not evict these keys. Managed services may forbid CONFIG: then nothing is said.
+ */
+export async function warnIfRedisMayEvict(redis: RedisClient, kind: string, logger: Logger): Promise<void> {
+  if (kind !== 'redis') return
+  try {
+    const [, policy] = (await (redis as Redis).config('GET', 'maxmemory-policy')) as [string, string]
+    if (policy && policy !== 'noeviction') {
+      logger.warn({ maxmemoryPolicy: policy }, 'Redis may evict keys: set maxmemory-policy noeviction, or limits and revocations can be lost')
+    }
+  } catch {
+    logger.debug('could not read Redis maxmemory-policy')
+  }
 }

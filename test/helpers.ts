@@ -4,6 +4,7 @@ import { createApp, type App } from '../src/app.ts'
 import { createOtpStore } from '../src/auth/otp-store.ts'
 import { createRevocationStore } from '../src/auth/revocation-store.ts'
 import { createEventWriter, type EventWriter } from '../src/db/events.ts'
+import { createMetrics, fanOutEvents } from '../src/metrics.ts'
 import { cryptoRandom } from '../src/auth/otp.ts'
 import { createTokenSigner } from '../src/auth/tokens.ts'
 import { loadConfig } from '../src/config.ts'
@@ -95,12 +96,14 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const storePrefix = options.storePrefix ?? `${keyPrefix}${randomBytes(4).toString('hex')}:`
   const logger = options.logger ?? silentLogger
   const events = createEventWriter(options.database.prisma, logger, { flushIntervalMs: 50, maxBatch: 500, maxQueued: 10_000, now: () => clock.now() })
+  const metrics = createMetrics({ processMetrics: false })
   const deps: Deps = {
     config,
     logger,
     otpStore: createOtpStore(redis, storePrefix),
     revocations: createRevocationStore(redis, storePrefix),
-    events,
+    events: fanOutEvents(events, metrics.events),
+    metrics,
     prisma: options.database.prisma,
     sms: options.sms ?? inbox,
     signer: await createTokenSigner({ ...config.jwt, privateKeyPem: config.jwt.privateKeyPem! }),

@@ -1,0 +1,84 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { AuthEventInput, EventSink } from './db/events.ts'
+import type { SmsSender } from './sms/sender.ts'
+
+/**
+ * Prometheus metrics. Labels come only from closed sets (schema field names, event
+ * types, reasons, provider outcomes): never a phone number, an IP or anything a client
+ * chooses, so series cannot leak personal data or explode in number.
+ */
+export function createMetrics(options: { processMetrics: boolean } = { processMetrics: true }) {
+  const registry = new Registry()
+  if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'phone_auth_process_' })
+  const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+  const operations = new Counter({
+    name: 'phone_auth_graphql_fields_total',
+    help: 'Root GraphQL fields executed, by field and whether the answer carried GraphQL errors',
+    labelNames: ['field', 'outcome'] as const,
+    registers: [registry],
+  })
+  const operationSeconds = new Histogram({
+    name: 'phone_auth_graphql_request_duration_seconds',
+    help: 'Execution time of GraphQL requests, by root field',
+    labelNames: ['field'] as const,
+    buckets: latencyBuckets,
+    registers: [registry],
+  })
+  const authEvents = new Counter({
+    name: 'phone_auth_events_total',
+    help: 'Sign-in steps (otp_sent, otp_failed by reason, rate_limited by limit, signed_in, ...)',
+    labelNames: ['type', 'reason'] as const,
+    registers: [registry],
+  })
+  const smsSeconds = new Histogram({
+    name: 'phone_auth_sms_send_duration_seconds',
+    help: 'Time for the SMS provider to accept or refuse a message, by outcome',
+    labelNames: ['provider', 'outcome'] as const,
+    buckets: latencyBuckets,
+    registers: [registry],
+  })
+  return {
+    registry,
+    observeRequest(fields: readonly string[], seconds: number, failed: boolean): void {
+      for (const field of fields) {
+        operations.inc({ field, outcome: failed ? 'error' : 'ok' })
+        operationSeconds.observe({ field }, seconds)
+      }
+    },
+    /** Counts every audit event by type and reason (detail is a closed set of words). */
+    events: {
+      record(event: AuthEventInput): void {
+        authEvents.inc({ type: event.type, reason: event.detail ?? '' })
+      },
+    } satisfies EventSink,
+    observeSms(provider: string, outcome: string, seconds: number): void {
+      smsSeconds.observe({ provider, outcome }, seconds)
+    },
+  }
+}
+
+export type Metrics = ReturnType<typeof createMetrics>
+
+/** One event, several sinks (the audit writer and the metrics). */
+export function fanOutEvents(...sinks: EventSink[]): EventSink {
+  return { record: (event) => sinks.forEach((sink) => sink.record(event)) }
+}
+
+/** Measures every send of an SMS sender without changing what it does. */
+export function instrumentSender(sender: SmsSender, metrics: Metrics): SmsSender {
+  return {
+    name: sender.name,
+    async send(message) {
+      const started = performance.now()
+      let outcome = 'accepted'
+      try {
+        return await sender.send(message)
+      } catch (error) {
+        outcome = (error as { outcome?: string }).outcome ?? 'error'
+        throw error
+      } finally {
+        metrics.observeSms(sender.name, outcome, (performance.now() - started) / 1000)
+      }
+    },
+  }
+}
