@@ -18,13 +18,13 @@ export function maskError(error: unknown, message: string): Error {
     })
   }
   if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) {
-    return original instanceof GraphQLError ? original : error
+    return error
   }
   return new GraphQLError(message, { ...located, extensions: { code: 'INTERNAL_SERVER_ERROR' } })
 }
 
 interface ResultWithErrors {
-  errors?: readonly { extensions?: Record<string, unknown> }[]
+  errors?: readonly { extensions?: Record<string, unknown>; path?: unknown }[]
 }
 
 /**
@@ -40,6 +40,9 @@ export function useRequestIds(): Plugin {
         for (const error of (single as ResultWithErrors).errors ?? []) {
           const extensions: Record<string, unknown> = { ...error.extensions }
           if (requestId) extensions.requestId = requestId
+          // graphql-js leaves variable coercion errors (wrong type, null, missing) without
+          // a code; they are the client's input, so they get the standard one.
+          if (extensions.code === undefined && !error.path) extensions.code = 'BAD_USER_INPUT'
           if ('originalError' in extensions) {
             Object.defineProperty(extensions, 'originalError', { value: extensions.originalError, enumerable: false })
           }

@@ -25,19 +25,13 @@ if redis.call('INCR', KEYS[1]) == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) 
 return {'OK', 0}
 `
 
-/** Gives back a unit reserved by a request that was refused further on. KEYS[1] counter. */
+/**
+ * Gives back a reserved unit: the request was refused further on, or (failure budgets)
+ * the verify turned out not to be a failure. KEYS[1] counter.
+ */
 export const refundLua = `${prelude}
 if num(redis.call('GET', KEYS[1])) > 0 then redis.call('DECR', KEYS[1]) end
 return 1
-`
-
-/** Is a failure counter at its cap? KEYS[1] counter; ARGV cap. Changes nothing. */
-export const gateLua = `${prelude}
-local cap = tonumber(ARGV[1])
-if cap > 0 and num(redis.call('GET', KEYS[1])) >= cap then
-  return {'LIMITED', redis.call('PTTL', KEYS[1])}
-end
-return {'OK', 0}
 `
 
 /**

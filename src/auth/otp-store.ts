@@ -40,7 +40,6 @@ export function createOtpStore(redis: RedisClient, keyPrefix: string) {
   const scripts = {
     reserve: defineScript(redis, 'paReserve', lua.reserveLua, 1),
     refund: defineScript(redis, 'paRefund', lua.refundLua, 1),
-    gate: defineScript(redis, 'paGate', lua.gateLua, 1),
     storeCode: defineScript(redis, 'paStoreCode', lua.storeCodeLua, 3),
     withdrawCode: defineScript(redis, 'paWithdrawCode', lua.withdrawCodeLua, 2),
     verifyCode: defineScript(redis, 'paVerifyCode', lua.verifyCodeLua, 2),
@@ -57,11 +56,6 @@ export function createOtpStore(redis: RedisClient, keyPrefix: string) {
     },
     async refund(scope: CounterScope, id: string, cap: number): Promise<void> {
       if (cap !== 0) await run(scripts.refund([counterKey(scope, id)], []))
-    },
-    /** Reads whether a counter is at its cap, without counting. */
-    async gate(scope: CounterScope, id: string, cap: number): Promise<CounterDecision> {
-      if (cap === 0) return { allowed: true }
-      return toDecision(await run(scripts.gate([counterKey(scope, id)], [cap])))
     },
     async storeCode(phone: string, digest: string, codeId: string, limits: CodeLimits): Promise<StoreCodeOutcome> {
       const keys = [phoneKey(phone, 'otp'), phoneKey(phone, 'cooldown'), phoneKey(phone, 'sends')]
@@ -94,10 +88,6 @@ export function createOtpStore(redis: RedisClient, keyPrefix: string) {
     async attemptsRemaining(phone: string, maxAttempts: number): Promise<number> {
       const [state, failures] = await run(redis.hmget(phoneKey(phone, 'otp'), 'state', 'failures'))
       return state === 'active' ? Math.max(0, maxAttempts - Number(failures ?? 0)) : 0
-    },
-    /** Counts one failure in a window (no cap check; see gate). */
-    async countFailure(scope: CounterScope, id: string, windowSeconds: number): Promise<void> {
-      await run(scripts.reserve([counterKey(scope, id)], [0, windowSeconds]))
     },
   }
 }

@@ -10,7 +10,7 @@ import { issueSession } from './session-issuer.ts'
 export type SignedIn = SessionGrant
 
 /**
- * verifyOtp: shape check → IP failure cap → one phone script that checks the code and,
+ * verifyOtp: shape check → IP failure budget → one phone script that checks the code and,
  * when it matches, CLAIMS it → one database statement for user + session → consume the
  * claim. A database failure puts the claim back so the same code can be retried; a
  * claim is never turned into a second session.
@@ -23,11 +23,16 @@ export async function verifyOtp(deps: Deps, phoneInput: string, code: string, cl
   if (!isWellFormedCode(code, otp.length)) {
     throw new InvalidOtpError('MALFORMED', await otpStore.attemptsRemaining(phone, otp.maxAttempts))
   }
-  const ipGate = await otpStore.gate('ip-failures', client.ipKey, otp.maxFailuresPerIp)
-  if (!ipGate.allowed) throw new RateLimitedError(retryAfterSeconds(ipGate.retryAfterMs))
+  // The IP's failure budget is taken BEFORE the guess: reading it first and counting
+  // afterwards lets many concurrent guesses (on any instance) all pass the check. A
+  // verify that turns out not to be a failure gives its unit back.
+  const ipDecision = await otpStore.reserve('ip-failures', client.ipKey, otp.maxFailuresPerIp, otp.failureWindowSeconds)
+  if (!ipDecision.allowed) throw new RateLimitedError(retryAfterSeconds(ipDecision.retryAfterMs))
 
   const claimId = randomUUID()
   const outcome = await otpStore.verifyCode(phone, codeDigest(otpSecret(config), phone, code), claimId, otp)
+  const failed = outcome.status === 'INCORRECT' || (outcome.status === 'TOO_MANY_ATTEMPTS' && outcome.burntNow)
+  if (!failed) await otpStore.refund('ip-failures', client.ipKey, otp.maxFailuresPerIp)
   switch (outcome.status) {
     case 'RATE_LIMITED':
       throw new RateLimitedError(retryAfterSeconds(outcome.retryAfterMs))
@@ -35,10 +40,7 @@ export async function verifyOtp(deps: Deps, phoneInput: string, code: string, cl
       throw new InvalidOtpError('EXPIRED', 0)
     case 'INCORRECT':
     case 'TOO_MANY_ATTEMPTS':
-      if (outcome.status === 'INCORRECT' || outcome.burntNow) {
-        await otpStore.countFailure('ip-failures', client.ipKey, otp.failureWindowSeconds)
-        deps.logger.info({ event: 'otp.verify_failed', phone, ip: client.ip, reason: outcome.status }, 'wrong code')
-      }
+      if (failed) deps.logger.info({ event: 'otp.verify_failed', phone, ip: client.ip, reason: outcome.status }, 'wrong code')
       throw outcome.status === 'INCORRECT'
         ? new InvalidOtpError('INCORRECT', outcome.attemptsRemaining)
         : new InvalidOtpError('TOO_MANY_ATTEMPTS', 0)
