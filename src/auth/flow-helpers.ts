@@ -1,5 +1,7 @@
 import { canonicalTestNumber } from '../config-parsers.ts'
 import type { Config } from '../config.ts'
+import type { ClientInfo, Deps } from '../context.ts'
+import type { AuthEventInput } from '../db/events.ts'
 import { normalisePhone } from './phone.ts'
 
 /**
@@ -22,4 +24,9 @@ export function otpSecret(config: Config): Buffer {
   const secret = config.otp.secret
   if (!secret) throw new Error('OTP_SECRET is not configured')
   return secret
+}
+
+/** Queues an audit event stamped with who asked (never blocks, never throws). */
+export function audit(deps: Deps, client: ClientInfo, event: Omit<AuthEventInput, 'ip' | 'userAgent'>): void {
+  deps.events.record({ ...event, ip: client.ip, userAgent: client.userAgent })
 }

@@ -3,7 +3,7 @@ import type { ClientInfo, Deps } from '../context.ts'
 import { SmsSendError } from '../sms/sender.ts'
 import { RateLimitedError, SmsDeliveryError } from './errors.ts'
 import { codeDigest, generateCode } from './otp.ts'
-import { resolvePhone, retryAfterSeconds, otpSecret } from './flow-helpers.ts'
+import { audit, resolvePhone, retryAfterSeconds, otpSecret } from './flow-helpers.ts'
 
 export interface OtpSent {
   phone: string
@@ -23,15 +23,20 @@ export async function requestOtp(deps: Deps, phoneInput: string, client: ClientI
   const { config, otpStore, clock, logger } = deps
   const otp = config.otp
   const { phone, testCode } = resolvePhone(phoneInput, config)
+  audit(deps, client, { type: 'otp_requested', phone })
+  const refuse = (limit: string, retryAfterMs: number) => {
+    audit(deps, client, { type: 'rate_limited', phone, detail: limit })
+    return new RateLimitedError(retryAfterSeconds(retryAfterMs))
+  }
 
   // The IP budget is checked before anything touches the phone's keys, so a request
   // refused here can neither replace someone's pending code nor spend their budget.
   const ipDecision = await otpStore.reserve('ip-sends', client.ipKey, otp.maxSendsPerIp, otp.sendWindowSeconds)
-  if (!ipDecision.allowed) throw new RateLimitedError(retryAfterSeconds(ipDecision.retryAfterMs))
+  if (!ipDecision.allowed) throw refuse('ip-sends', ipDecision.retryAfterMs)
   const globalDecision = await otpStore.reserve('global-sends', 'all', otp.maxSendsGlobal, otp.sendWindowSeconds)
   if (!globalDecision.allowed) {
     await otpStore.refund('ip-sends', client.ipKey, otp.maxSendsPerIp)
-    throw new RateLimitedError(retryAfterSeconds(globalDecision.retryAfterMs))
+    throw refuse('global-sends', globalDecision.retryAfterMs)
   }
 
   const code = testCode ?? generateCode(otp.length, deps.random)
@@ -40,13 +45,14 @@ export async function requestOtp(deps: Deps, phoneInput: string, client: ClientI
   if (stored.status !== 'STORED') {
     await otpStore.refund('ip-sends', client.ipKey, otp.maxSendsPerIp)
     await otpStore.refund('global-sends', 'all', otp.maxSendsGlobal)
-    throw new RateLimitedError(retryAfterSeconds(stored.retryAfterMs))
+    throw refuse(stored.status === 'COOLDOWN' ? 'cooldown' : 'phone-sends', stored.retryAfterMs)
   }
 
   if (testCode !== undefined) {
     logger.warn({ event: 'otp.test_number_used', phone, ip: client.ip }, 'test phone number: code stored, no SMS sent')
+    audit(deps, client, { type: 'test_number_used', phone, detail: 'requested' })
   } else {
-    await sendCode(deps, phone, code, codeId)
+    await sendCode(deps, phone, code, codeId, client)
   }
   const now = clock.now()
   return {
@@ -59,7 +65,7 @@ export async function requestOtp(deps: Deps, phoneInput: string, client: ClientI
   }
 }
 
-async function sendCode(deps: Deps, phone: string, code: string, codeId: string): Promise<void> {
+async function sendCode(deps: Deps, phone: string, code: string, codeId: string, client: ClientInfo): Promise<void> {
   try {
     await deps.sms.send({ phone, code })
   } catch (error) {
@@ -67,8 +73,10 @@ async function sendCode(deps: Deps, phone: string, code: string, codeId: string)
     deps.logger.warn({ event: 'otp.send_failed', phone, outcome, err: error }, 'SMS not delivered to the provider')
     // A message that definitely did not leave must not leave a usable code or a
     // cooldown behind; one that may still arrive keeps its code until the TTL.
+    audit(deps, client, { type: 'otp_send_failed', phone, detail: outcome })
     if (outcome === 'not-sent') await deps.otpStore.withdrawCode(phone, codeId)
     throw new SmsDeliveryError()
   }
   deps.logger.info({ event: 'otp.sent', phone, provider: deps.sms.name }, 'code sent')
+  audit(deps, client, { type: 'otp_sent', phone, detail: deps.sms.name })
 }

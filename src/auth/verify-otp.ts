@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto'
 import type { ClientInfo, Deps } from '../context.ts'
 import { signInUser } from '../db/users.ts'
 import type { SessionGrant } from './session-grant.ts'
-import { InvalidOtpError, RateLimitedError, SignUpDisabledError } from './errors.ts'
+import { InvalidOtpError, RateLimitedError, SignUpDisabledError, type InvalidOtpReason } from './errors.ts'
 import { codeDigest, isWellFormedCode } from './otp.ts'
-import { otpSecret, resolvePhone, retryAfterSeconds } from './flow-helpers.ts'
+import { audit, otpSecret, resolvePhone, retryAfterSeconds } from './flow-helpers.ts'
 import { issueSession } from './session-issuer.ts'
 
 export type SignedIn = SessionGrant
@@ -18,34 +18,41 @@ export type SignedIn = SessionGrant
 export async function verifyOtp(deps: Deps, phoneInput: string, code: string, client: ClientInfo): Promise<SignedIn> {
   const { config, otpStore } = deps
   const otp = config.otp
-  const { phone } = resolvePhone(phoneInput, config)
-  // A typo is not a guess: malformed input is answered without counting an attempt.
-  if (!isWellFormedCode(code, otp.length)) {
-    throw new InvalidOtpError('MALFORMED', await otpStore.attemptsRemaining(phone, otp.maxAttempts))
+  const { phone, testCode } = resolvePhone(phoneInput, config)
+  const fail = (reason: InvalidOtpReason, attemptsRemaining: number) => {
+    audit(deps, client, { type: 'otp_failed', phone, detail: reason })
+    return new InvalidOtpError(reason, attemptsRemaining)
   }
+  const refuse = (limit: string, retryAfterMs: number) => {
+    audit(deps, client, { type: 'rate_limited', phone, detail: limit })
+    return new RateLimitedError(retryAfterSeconds(retryAfterMs))
+  }
+  // A typo is not a guess: malformed input is answered without counting an attempt.
+  if (!isWellFormedCode(code, otp.length)) throw fail('MALFORMED', await otpStore.attemptsRemaining(phone, otp.maxAttempts))
   // The IP's failure budget is taken BEFORE the guess: reading it first and counting
   // afterwards lets many concurrent guesses (on any instance) all pass the check. A
   // verify that turns out not to be a failure gives its unit back.
   const ipDecision = await otpStore.reserve('ip-failures', client.ipKey, otp.maxFailuresPerIp, otp.failureWindowSeconds)
-  if (!ipDecision.allowed) throw new RateLimitedError(retryAfterSeconds(ipDecision.retryAfterMs))
+  if (!ipDecision.allowed) throw refuse('ip-failures', ipDecision.retryAfterMs)
 
   const claimId = randomUUID()
   const outcome = await otpStore.verifyCode(phone, codeDigest(otpSecret(config), phone, code), claimId, otp)
   const failed = outcome.status === 'INCORRECT' || (outcome.status === 'TOO_MANY_ATTEMPTS' && outcome.burntNow)
-  if (!failed) await otpStore.refund('ip-failures', client.ipKey, otp.maxFailuresPerIp)
+  const refunded = failed ? Promise.resolve() : refundQuietly(deps, client)
   switch (outcome.status) {
     case 'RATE_LIMITED':
-      throw new RateLimitedError(retryAfterSeconds(outcome.retryAfterMs))
+      throw refuse('phone-failures', outcome.retryAfterMs)
     case 'EXPIRED':
-      throw new InvalidOtpError('EXPIRED', 0)
+      throw fail('EXPIRED', 0)
     case 'INCORRECT':
+      throw fail('INCORRECT', outcome.attemptsRemaining)
     case 'TOO_MANY_ATTEMPTS':
-      if (failed) deps.logger.info({ event: 'otp.verify_failed', phone, ip: client.ip, reason: outcome.status }, 'wrong code')
-      throw outcome.status === 'INCORRECT'
-        ? new InvalidOtpError('INCORRECT', outcome.attemptsRemaining)
-        : new InvalidOtpError('TOO_MANY_ATTEMPTS', 0)
+      throw fail('TOO_MANY_ATTEMPTS', 0)
     case 'CLAIMED':
-      return signInWithClaim(deps, phone, claimId, client)
+      audit(deps, client, { type: 'otp_verified', phone })
+      if (testCode !== undefined) audit(deps, client, { type: 'test_number_used', phone, detail: 'verified' })
+      // The refund (IP domain) runs alongside the sign-in statement: no extra wait.
+      return (await Promise.all([signInWithClaim(deps, phone, claimId, client), refunded]))[0]
   }
 }
 
@@ -78,6 +85,15 @@ async function signInWithClaim(deps: Deps, phone: string, claimId: string, clien
     refreshToken: session.refreshToken,
     refreshTokenExpiresAt: session.refreshTokenExpiresAt,
     ...signedIn,
+  }
+}
+
+/** Giving back an IP unit is bookkeeping: if Redis fails here, one unit stays spent. */
+async function refundQuietly(deps: Deps, client: ClientInfo): Promise<void> {
+  try {
+    await deps.otpStore.refund('ip-failures', client.ipKey, deps.config.otp.maxFailuresPerIp)
+  } catch (error) {
+    deps.logger.warn({ err: error }, 'IP failure budget not refunded')
   }
 }
 
