@@ -1,0 +1,61 @@
+
+      export type PossibleTypesResultData = {
+  "possibleTypes": {
+    "Error": [
+      "InvalidOtpError",
+      "InvalidPhoneError",
+      "InvalidRefreshTokenError",
+      "RateLimitedError",
+      "SignUpDisabledError",
+      "SmsDeliveryError"
+    ],
+    "RefreshSessionResult": [
+      "AuthSession",
+      "InvalidRefreshTokenError"
+    ],
+    "RequestOtpResult": [
+      "InvalidPhoneError",
+      "OtpSent",
+      "RateLimitedError",
+      "SmsDeliveryError"
+    ],
+    "VerifyOtpResult": [
+      "AuthSession",
+      "InvalidOtpError",
+      "InvalidPhoneError",
+      "RateLimitedError",
+      "SignUpDisabledError"
+    ]
+  }
+};
+      const result: PossibleTypesResultData = {
+  "possibleTypes": {
+    "Error": [
+      "InvalidOtpError",
+      "InvalidPhoneError",
+      "InvalidRefreshTokenError",
+      "RateLimitedError",
+      "SignUpDisabledError",
+      "SmsDeliveryError"
+    ],
+    "RefreshSessionResult": [
+      "AuthSession",
+      "InvalidRefreshTokenError"
+    ],
+    "RequestOtpResult": [
+      "InvalidPhoneError",
+      "OtpSent",
+      "RateLimitedError",
+      "SmsDeliveryError"
+    ],
+    "VerifyOtpResult": [
+      "AuthSession",
+      "InvalidOtpError",
+      "InvalidPhoneError",
+      "RateLimitedError",
+      "SignUpDisabledError"
+    ]
+  }
+};
+      export default result;
+    
