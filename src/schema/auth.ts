@@ -37,8 +37,8 @@ export const AuthSessionType = builder.objectRef<SignedIn>('AuthSession').implem
   }),
 })
 
-function refuseOversized(value: string, error: Error): void {
-  if (value.length > maxArgumentLength) throw error
+function refuseOversized(value: string, error: () => Error): void {
+  if (value.length > maxArgumentLength) throw error()
 }
 
 builder.mutationField('requestOtp', (t) =>
@@ -48,7 +48,7 @@ builder.mutationField('requestOtp', (t) =>
     args: { phone: t.arg.string({ required: true }) },
     errors: { types: [InvalidPhoneError, RateLimitedError, SmsDeliveryError], directResult: true, union: { name: 'RequestOtpResult' } },
     resolve: (_root, { phone }, context) => {
-      refuseOversized(phone, new InvalidPhoneError('The phone number is too long.'))
+      refuseOversized(phone, () => new InvalidPhoneError('The phone number is too long.'))
       return requestOtp(context.deps, phone, context.client)
     },
   }),
@@ -65,8 +65,8 @@ builder.mutationField('verifyOtp', (t) =>
       union: { name: 'VerifyOtpResult' },
     },
     resolve: (_root, { phone, otp }, context) => {
-      refuseOversized(phone, new InvalidPhoneError('The phone number is too long.'))
-      refuseOversized(otp, new InvalidOtpError('MALFORMED', 0))
+      refuseOversized(phone, () => new InvalidPhoneError('The phone number is too long.'))
+      refuseOversized(otp, () => new InvalidOtpError('MALFORMED', 0))
       return verifyOtp(context.deps, phone, otp, context.client)
     },
   }),

@@ -1,0 +1,109 @@
+import type { DestinationStream } from 'pino'
+import { cryptoRandom } from '../../src/auth/otp.ts'
+import { createOtpStore } from '../../src/auth/otp-store.ts'
+import { createRevocationStore } from '../../src/auth/revocation-store.ts'
+import { createTokenSigner } from '../../src/auth/tokens.ts'
+import { loadConfig, type Config } from '../../src/config.ts'
+import { systemClock, type Deps } from '../../src/context.ts'
+import { openDatabase } from '../../src/db/client.ts'
+import { createEventWriter } from '../../src/db/events.ts'
+import { createLogger } from '../../src/logger.ts'
+import { createMetrics, fanOutEvents, instrumentSender } from '../../src/metrics.ts'
+import type { OtpMessage, SmsSender } from '../../src/sms/sender.ts'
+import { openRedis } from '../../src/stores.ts'
+
+/** What a server thread needs to compose the real dependencies (plain data, so it crosses postMessage). */
+export interface BenchSettings {
+  redisUrl: string
+  databaseUrl: string
+  /** A prefix per server, so the two servers never see each other's keys. */
+  redisKeyPrefix: string
+  otpSecretHex: string
+  jwtPrivateKeyPem: string
+}
+
+/**
+ * The composition of src/main.ts (minus the daily audit-retention job and /readyz
+ * checks), except that the SMS sender hands each code to the load generator instead
+ * of the network.
+ */
+export async function openBenchDeps(settings: BenchSettings, deliver: (message: OtpMessage) => void): Promise<{ deps: Deps; close: () => Promise<void> }> {
+  const config = benchConfig(settings)
+  const logger = createLogger(config.logLevel, firstLinesToStderr(5))
+  const { redis } = await openRedis(config)
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, migrate: false, logger })
+  const metrics = createMetrics()
+  // The audit writer as main.ts sets it up: its batched INSERTs are part of the load.
+  const audit = createEventWriter(database.prisma, logger, { flushIntervalMs: 1000, maxBatch: 500, maxQueued: 50_000, now: () => new Date() })
+  const inbox: SmsSender = {
+    name: 'bench-inbox',
+    async send(message) {
+      deliver(message)
+      return {}
+    },
+  }
+  const deps: Deps = {
+    config,
+    logger,
+    otpStore: createOtpStore(redis, config.redisKeyPrefix),
+    revocations: createRevocationStore(redis, config.redisKeyPrefix),
+    events: fanOutEvents(audit, metrics.events),
+    metrics,
+    prisma: database.prisma,
+    sms: instrumentSender(inbox, metrics),
+    signer: await createTokenSigner({ ...config.jwt, privateKeyPem: config.jwt.privateKeyPem! }),
+    clock: systemClock,
+    random: cryptoRandom,
+    readinessChecks: [],
+  }
+  const close = async () => {
+    await audit.close()
+    redis.disconnect()
+    await database.close()
+  }
+  return { deps, close }
+}
+
+/**
+ * Defaults everywhere but the per-IP caps, which are raised out of reach: all load
+ * comes from one IP, and the default (50 sends an hour) would refuse almost all of it.
+ * Raised rather than 0, because a cap of 0 skips its Redis script and the benchmark
+ * should pay every round trip production pays. Every flow uses a fresh phone, so the
+ * per-phone cooldown and caps never trigger at their defaults.
+ */
+function benchConfig(settings: BenchSettings): Config {
+  return loadConfig({
+    OTP_SECRET: settings.otpSecretHex,
+    JWT_PRIVATE_KEY: settings.jwtPrivateKeyPem,
+    DATABASE_URL: settings.databaseUrl,
+    REDIS_URL: settings.redisUrl,
+    REDIS_KEY_PREFIX: settings.redisKeyPrefix,
+    OTP_MAX_SENDS_PER_IP: '1000000000',
+    OTP_MAX_FAILURES_PER_IP: '1000000000',
+    // Errors only: the benchmark compares request handling, not log shipping, but a
+    // failing flow should say why.
+    LOG_LEVEL: 'error',
+  })
+}
+
+/** Log lines go to stderr (stdout may carry --json), the first few only: a broken run fails every flow. */
+function firstLinesToStderr(limit: number): DestinationStream {
+  let written = 0
+  return {
+    write(line: string) {
+      if (written++ < limit) process.stderr.write(`bench: server log: ${summary(line)}\n`)
+      else if (written === limit + 1) process.stderr.write('bench: server log: further lines suppressed\n')
+    },
+  }
+}
+
+/** The message, the error and where it was thrown, instead of a whole JSON record. */
+function summary(line: string): string {
+  try {
+    const entry = JSON.parse(line) as { msg?: string; err?: { type?: string; message?: string; stack?: string } }
+    const where = entry.err?.stack?.split('\n')[1]?.trim() ?? ''
+    return `${entry.msg}: ${entry.err?.type ?? ''} ${entry.err?.message ?? ''} ${where}`
+  } catch {
+    return line.trimEnd()
+  }
+}
