@@ -9,6 +9,7 @@ import { useHttpRoutes } from './http-routes.ts'
 import { useGraphqlLimits } from './graphql-limits.ts'
 import { useOperationMetrics } from './metrics-plugin.ts'
 import { newRequestId, runInRequestScope } from './request-scope.ts'
+import { createProxyHint } from './net/proxy-hint.ts'
 
 export interface App {
   yoga: YogaServerInstance<ServerContext, RequestContext>
@@ -38,16 +39,19 @@ export function createApp(deps: Deps): App {
       error: (...args) => log.error({ err: args[0] }, 'request failed'),
     },
     context: ({ request, req }) => buildRequestContext(deps, request, req),
-    plugins: [useRequestIds(), useMissingQueryIs400(), useHttpRoutes(deps), ...useGraphqlLimits(), useOperationMetrics(deps.metrics)],
+    plugins: [useRequestIds(log), useMissingQueryIs400(), useHttpRoutes(deps), ...useGraphqlLimits(), useOperationMetrics(deps.metrics)],
   })
+  const noteSocketAddress = createProxyHint(log, deps.config.trustProxy.kind === 'socket')
   return {
     yoga,
     handle(req, res) {
+      noteSocketAddress(req.socket.remoteAddress)
       const requestId = newRequestId(req.headers['x-request-id'] as string | undefined)
       res.setHeader('x-request-id', requestId)
       runInRequestScope(requestId, () => void yoga.requestListener(req, res))
     },
     async fetch(url, init, remoteAddress = '127.0.0.1') {
+      noteSocketAddress(remoteAddress)
       const requestId = newRequestId(new Headers(init?.headers).get('x-request-id'))
       const req = { socket: { remoteAddress } } as unknown as IncomingMessage
       const request = new Request(new URL(url, 'http://127.0.0.1'), init)

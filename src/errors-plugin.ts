@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import { ServiceUnavailableError } from './auth/errors.ts'
+import type { Logger } from './logger.ts'
 import { currentRequestId } from './request-scope.ts'
 
 /**
@@ -28,14 +29,21 @@ interface ResultWithErrors {
 }
 
 /**
- * Adds the request id to every error of an answer, so support can find the log line.
+ * Adds the request id to every error of an answer, so support can find the log line, and
+ * writes that line: one per answer with errors, naming their codes. (Masked failures are
+ * also logged with their detail by Yoga.) `logger` defaults to Yoga's configured one.
  * Parser internals (`originalError`, which quotes the raw body back) are hidden from
  * the JSON but kept readable, because Yoga chooses the 4xx status from them.
  */
-export function useRequestIds(): Plugin {
+export function useRequestIds(logger?: Pick<Logger, 'info'>): Plugin {
+  let log = (codes: unknown[]) => logger?.info({ errorCodes: codes }, 'answered with GraphQL errors')
   return {
+    onYogaInit({ yoga }) {
+      if (!logger) log = (codes) => yoga.logger.info('answered with GraphQL errors', codes.join(','))
+    },
     onResultProcess({ result }) {
       const requestId = currentRequestId()
+      const codes: unknown[] = []
       for (const single of Array.isArray(result) ? result : [result]) {
         for (const error of (single as ResultWithErrors).errors ?? []) {
           const extensions: Record<string, unknown> = { ...error.extensions }
@@ -47,8 +55,10 @@ export function useRequestIds(): Plugin {
             Object.defineProperty(extensions, 'originalError', { value: extensions.originalError, enumerable: false })
           }
           ;(error as { extensions: Record<string, unknown> }).extensions = extensions
+          codes.push(extensions.code ?? 'UNKNOWN')
         }
       }
+      if (codes.length > 0) log(codes)
     },
     onResponse({ response }) {
       const requestId = currentRequestId()

@@ -9,7 +9,7 @@ import type { SmsSender } from './sms/sender.ts'
  */
 export function createMetrics(options: { processMetrics: boolean } = { processMetrics: true }) {
   const registry = new Registry()
-  if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'phone_auth_process_' })
+  if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'phone_auth_' })
   const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
   const operations = new Counter({
     name: 'phone_auth_graphql_fields_total',

@@ -1,9 +1,21 @@
-import { createServer, type RequestListener, type Server } from 'node:http'
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http'
 import type { Logger } from './logger.ts'
+
+/** Responses not yet finished, per server: closeServer must reach the ones in flight. */
+const inFlight = new WeakMap<Server, Set<ServerResponse>>()
 
 /** Starts a node:http server and resolves once it listens. */
 export async function listen(handler: RequestListener, port: number, host: string): Promise<Server> {
-  const server = createServer(handler)
+  const server = createServer()
+  const responses = new Set<ServerResponse>()
+  inFlight.set(server, responses)
+  server.on('request', (_req, res: ServerResponse) => {
+    // Once closing, a request that still arrives on an open keep-alive socket ends it.
+    if (!server.listening) res.shouldKeepAlive = false
+    responses.add(res)
+    res.once('close', () => responses.delete(res))
+  })
+  server.on('request', handler)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => resolve())
@@ -15,6 +27,9 @@ export async function listen(handler: RequestListener, port: number, host: strin
 export function closeServer(server: Server, graceMs = 10_000): Promise<void> {
   return new Promise((resolve) => {
     const force = setTimeout(() => server.closeAllConnections(), graceMs)
+    // Answers in flight go out with `Connection: close`: otherwise each of their sockets
+    // stays open, idle, until the client's keep-alive timeout (seconds) ends it.
+    for (const res of inFlight.get(server) ?? []) if (!res.headersSent) res.shouldKeepAlive = false
     server.close(() => {
       clearTimeout(force)
       resolve()

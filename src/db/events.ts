@@ -57,7 +57,11 @@ export function createEventWriter(prisma: PrismaClient, logger: Logger, options:
       try {
         await prisma.authEvent.createMany({ data: batch })
       } catch (error) {
-        logger.error({ err: error, lost: batch.length }, 'audit events could not be written')
+        // The database is away: keep the batch for the next interval (within maxQueued),
+        // so an outage delays the audit trail instead of losing it.
+        queue = [...batch, ...queue].slice(0, options.maxQueued)
+        logger.warn({ err: error, queued: queue.length }, 'audit events not written yet; will retry')
+        return
       }
     }
     if (dropped > 0) {

@@ -12,6 +12,8 @@ import { createTestDatabase, describeReal, type TestDatabase } from '../support/
 // backend serves the whole file and every test still starts from nothing.
 
 const FIRST = '20261125000000_users_and_sessions'
+const ALL = [FIRST, '20261125020000_auth_events']
+const TABLES = ['_prisma_migrations', 'auth_events', 'sessions', 'users']
 const LOCK_KEY = 72707369
 
 interface Backend {
@@ -45,22 +47,24 @@ function migrationSuite(backend: () => Backend): void {
     return () => session.close()
   })
 
-  it('creates both tables and records the migration with its checksum', async () => {
-    expect(await applyMigrations(session.sql)).toEqual({ applied: [FIRST] })
-    expect(await tableNames(session.sql)).toEqual(['_prisma_migrations', 'sessions', 'users'])
-    const file = await readFile(path.join(DEFAULT_MIGRATIONS_DIR, FIRST, 'migration.sql'))
-    const { rows } = await session.sql.query<Record<string, unknown>>('SELECT * FROM "_prisma_migrations"')
-    expect(rows).toEqual([
-      expect.objectContaining({
-        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
-        migration_name: FIRST,
-        checksum: createHash('sha256').update(file).digest('hex'),
-        finished_at: expect.any(Date),
-        rolled_back_at: null,
-        logs: null,
-        applied_steps_count: 1,
-      }),
-    ])
+  it('creates the tables and records each migration with its checksum', async () => {
+    expect(await applyMigrations(session.sql)).toEqual({ applied: ALL })
+    expect(await tableNames(session.sql)).toEqual(TABLES)
+    const { rows } = await session.sql.query<Record<string, unknown>>('SELECT * FROM "_prisma_migrations" ORDER BY migration_name')
+    const expected = await Promise.all(
+      ALL.map(async (name) =>
+        expect.objectContaining({
+          id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          migration_name: name,
+          checksum: createHash('sha256').update(await readFile(path.join(DEFAULT_MIGRATIONS_DIR, name, 'migration.sql'))).digest('hex'),
+          finished_at: expect.any(Date),
+          rolled_back_at: null,
+          logs: null,
+          applied_steps_count: 1,
+        }),
+      ),
+    )
+    expect(rows).toEqual(expected)
   })
 
   it('keeps the history table exactly as Prisma defines it', async () => {
@@ -86,7 +90,7 @@ function migrationSuite(backend: () => Backend): void {
     await applyMigrations(session.sql)
     expect(await applyMigrations(session.sql)).toEqual({ applied: [] })
     const { rows } = await session.sql.query('SELECT id FROM "_prisma_migrations"')
-    expect(rows).toHaveLength(1)
+    expect(rows).toHaveLength(ALL.length)
   })
 
   it('refuses a migration that was changed after it was applied, but not new line endings', async () => {
@@ -122,7 +126,7 @@ function migrationSuite(backend: () => Backend): void {
     await expect(applyMigrations(session.sql, { migrationsDir: dir })).rejects.toThrow(
       'migration 20261201000000_broken failed and was rolled back',
     )
-    expect(await tableNames(session.sql)).toEqual(['_prisma_migrations', 'sessions', 'users'])
+    expect(await tableNames(session.sql)).toEqual(TABLES)
     const { rows } = await session.sql.query<{ logs: string; rolled_back_at: Date | null }>(
       `SELECT logs, rolled_back_at FROM "_prisma_migrations" WHERE migration_name = '20261201000000_broken'`,
     )
@@ -166,9 +170,9 @@ describeReal('applyMigrations on PostgreSQL', ['postgres'], () => {
     const sessions = await Promise.all([1, 2, 3, 4].map(() => connect(schema)))
     try {
       const results = await Promise.all(sessions.map((s) => applyMigrations(s.sql)))
-      expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], [FIRST]])
-      const { rows } = await sessions[0]!.sql.query('SELECT migration_name FROM "_prisma_migrations"')
-      expect(rows).toEqual([{ migration_name: FIRST }])
+      expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], ALL])
+      const { rows } = await sessions[0]!.sql.query('SELECT migration_name FROM "_prisma_migrations" ORDER BY 1')
+      expect(rows).toEqual(ALL.map((name) => ({ migration_name: name })))
     } finally {
       await Promise.all(sessions.map((s) => s.close()))
     }
