@@ -1,18 +1,12 @@
 import { existsSync } from 'node:fs'
 import { createApp } from './app.ts'
-import { cryptoRandom } from './auth/otp.ts'
-import { createOtpStore } from './auth/otp-store.ts'
-import { createRevocationStore } from './auth/revocation-store.ts'
-import { createTokenSigner } from './auth/tokens.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
-import { systemClock, type Deps } from './context.ts'
+import type { Deps } from './context.ts'
+import { composeDeps } from './compose.ts'
 import { openDatabase } from './db/client.ts'
-import { createEventWriter } from './db/events.ts'
-import { startAuditRetention } from './db/retention.ts'
 import { loadOrCreateDevSecrets } from './dev-secrets.ts'
 import { metricsResponse } from './http-routes.ts'
 import { createLogger } from './logger.ts'
-import { createMetrics, fanOutEvents, instrumentSender } from './metrics.ts'
 import { closeServer, listen, onShutdownSignal } from './server.ts'
 import { createSmsSender } from './sms/from-config.ts'
 import { openRedis, warnIfRedisMayEvict } from './stores.ts'
@@ -25,26 +19,7 @@ async function main(): Promise<void> {
   const { redis, kind: redisKind } = await openRedis(config)
   await warnIfRedisMayEvict(redis, redisKind, logger)
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: config.migrateOnStart, logger })
-  const metrics = createMetrics()
-  const audit = createEventWriter(database.prisma, logger, { flushIntervalMs: 1000, maxBatch: 500, maxQueued: 50_000, now: () => new Date() })
-  const stopRetention = startAuditRetention(database.prisma, logger, config.auditRetentionDays, () => new Date())
-  const deps: Deps = {
-    config,
-    logger,
-    otpStore: createOtpStore(redis, config.redisKeyPrefix),
-    revocations: createRevocationStore(redis, config.redisKeyPrefix),
-    events: fanOutEvents(audit, metrics.events),
-    metrics,
-    prisma: database.prisma,
-    sms: instrumentSender(createSmsSender(config, logger), metrics),
-    signer: await createTokenSigner({ ...config.jwt, privateKeyPem: config.jwt.privateKeyPem! }),
-    clock: systemClock,
-    random: cryptoRandom,
-    readinessChecks: [
-      { name: 'redis', check: async () => void (await redis.ping()) },
-      { name: 'database', check: (timeoutMs) => database.ping(timeoutMs) },
-    ],
-  }
+  const { deps, close } = await composeDeps(config, logger, { redis, database }, createSmsSender(config, logger))
   const app = createApp(deps)
   const server = await listen(app.handle, config.port, config.host)
   // METRICS_PORT keeps /metrics off the public listener (same HOST).
@@ -60,10 +35,7 @@ async function main(): Promise<void> {
   }
   onShutdownSignal(logger, async () => {
     await Promise.all([closeServer(server), metricsServer && closeServer(metricsServer, 1000)])
-    stopRetention()
-    await audit.close()
-    redis.disconnect()
-    await database.close()
+    await close()
   })
 }
 

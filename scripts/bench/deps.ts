@@ -1,14 +1,9 @@
 import type { DestinationStream } from 'pino'
-import { cryptoRandom } from '../../src/auth/otp.ts'
-import { createOtpStore } from '../../src/auth/otp-store.ts'
-import { createRevocationStore } from '../../src/auth/revocation-store.ts'
-import { createTokenSigner } from '../../src/auth/tokens.ts'
 import { loadConfig, type Config } from '../../src/config.ts'
-import { systemClock, type Deps } from '../../src/context.ts'
+import type { Deps } from '../../src/context.ts'
+import { composeDeps } from '../../src/compose.ts'
 import { openDatabase } from '../../src/db/client.ts'
-import { createEventWriter } from '../../src/db/events.ts'
 import { createLogger } from '../../src/logger.ts'
-import { createMetrics, fanOutEvents, instrumentSender } from '../../src/metrics.ts'
 import type { OtpMessage, SmsSender } from '../../src/sms/sender.ts'
 import { openRedis } from '../../src/stores.ts'
 
@@ -23,18 +18,14 @@ export interface BenchSettings {
 }
 
 /**
- * The composition of src/main.ts (minus the daily audit-retention job and /readyz
- * checks), except that the SMS sender hands each code to the load generator instead
- * of the network.
+ * The composition of src/main.ts (composeDeps), except that the SMS sender hands each
+ * code to the load generator instead of the network.
  */
 export async function openBenchDeps(settings: BenchSettings, deliver: (message: OtpMessage) => void): Promise<{ deps: Deps; close: () => Promise<void> }> {
   const config = benchConfig(settings)
   const logger = createLogger(config.logLevel, firstLinesToStderr(5))
   const { redis } = await openRedis(config)
   const database = await openDatabase({ databaseUrl: config.databaseUrl, migrate: false, logger })
-  const metrics = createMetrics()
-  // The audit writer as main.ts sets it up: its batched INSERTs are part of the load.
-  const audit = createEventWriter(database.prisma, logger, { flushIntervalMs: 1000, maxBatch: 500, maxQueued: 50_000, now: () => new Date() })
   const inbox: SmsSender = {
     name: 'bench-inbox',
     async send(message) {
@@ -42,25 +33,7 @@ export async function openBenchDeps(settings: BenchSettings, deliver: (message: 
       return {}
     },
   }
-  const deps: Deps = {
-    config,
-    logger,
-    otpStore: createOtpStore(redis, config.redisKeyPrefix),
-    revocations: createRevocationStore(redis, config.redisKeyPrefix),
-    events: fanOutEvents(audit, metrics.events),
-    metrics,
-    prisma: database.prisma,
-    sms: instrumentSender(inbox, metrics),
-    signer: await createTokenSigner({ ...config.jwt, privateKeyPem: config.jwt.privateKeyPem! }),
-    clock: systemClock,
-    random: cryptoRandom,
-    readinessChecks: [],
-  }
-  const close = async () => {
-    await audit.close()
-    redis.disconnect()
-    await database.close()
-  }
+  const { deps, close } = await composeDeps(config, logger, { redis, database }, inbox)
   return { deps, close }
 }
 
