@@ -31,16 +31,12 @@ interface ResultWithErrors {
 /**
  * Adds the request id to every error of an answer, so support can find the log line, and
  * writes that line: one per answer with errors, naming their codes. (Masked failures are
- * also logged with their detail by Yoga.) `logger` defaults to Yoga's configured one.
+ * also logged with their detail by Yoga.)
  * Parser internals (`originalError`, which quotes the raw body back) are hidden from
  * the JSON but kept readable, because Yoga chooses the 4xx status from them.
  */
-export function useRequestIds(logger?: Pick<Logger, 'info'>): Plugin {
-  let log = (codes: unknown[]) => logger?.info({ errorCodes: codes }, 'answered with GraphQL errors')
+export function useRequestIds(logger: Pick<Logger, 'info'>): Plugin {
   return {
-    onYogaInit({ yoga }) {
-      if (!logger) log = (codes) => yoga.logger.info('answered with GraphQL errors', codes.join(','))
-    },
     onResultProcess({ result }) {
       const requestId = currentRequestId()
       const codes: unknown[] = []
@@ -58,7 +54,7 @@ export function useRequestIds(logger?: Pick<Logger, 'info'>): Plugin {
           codes.push(extensions.code ?? 'UNKNOWN')
         }
       }
-      if (codes.length > 0) log(codes)
+      if (codes.length > 0) logger.info({ errorCodes: codes }, 'answered with GraphQL errors')
     },
     onResponse({ response }) {
       const requestId = currentRequestId()
