@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga'
 import type { Deps } from './context.ts'
+import { withTimeout } from './timeout.ts'
 
 /** Short enough that a load balancer's probe never waits on a hung dependency. */
 const readinessTimeoutMs = 1000
@@ -48,12 +49,4 @@ async function readiness(deps: Deps): Promise<Response> {
   )
   const down = results.filter((r) => !r.ok).map((r) => r.name)
   return Response.json({ status: down.length === 0 ? 'ok' : 'unavailable', down }, { status: down.length === 0 ? 200 : 503 })
-}
-
-function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
-  })
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
 }

@@ -7,6 +7,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter'
 import type { Logger } from 'pino'
 import { PrismaClient } from '../generated/prisma/client.ts'
 import { applyMigrations, pgExecutor } from './migrate.ts'
+import { withTimeout } from '../timeout.ts'
 
 /**
  * Opens the one database of the service: PostgreSQL through a pg pool when a URL is
@@ -121,22 +122,10 @@ function makeDatabase(kind: Database['kind'], prisma: PrismaClient, closeDriver:
   return {
     kind,
     prisma,
-    ping: (timeoutMs) => withTimeout(prisma.$queryRaw`SELECT 1`, timeoutMs, `${kind} did not answer within ${timeoutMs} ms`),
+    ping: async (timeoutMs) => void (await withTimeout(prisma.$queryRaw`SELECT 1`, timeoutMs)),
     close: () => {
       closing ??= prisma.$disconnect().finally(closeDriver)
       return closing
     },
-  }
-}
-
-async function withTimeout(work: Promise<unknown>, timeoutMs: number, message: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), timeoutMs)
-  })
-  try {
-    await Promise.race([work, deadline])
-  } finally {
-    clearTimeout(timer)
   }
 }
