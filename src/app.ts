@@ -10,6 +10,7 @@ import { useGraphqlLimits } from './graphql-limits.ts'
 import { useOperationMetrics } from './metrics-plugin.ts'
 import { newRequestId, runInRequestScope } from './request-scope.ts'
 import { createProxyHint } from './net/proxy-hint.ts'
+import { useBodyLimit } from './body-limit.ts'
 
 export interface App {
   yoga: YogaServerInstance<ServerContext, RequestContext>
@@ -39,7 +40,7 @@ export function createApp(deps: Deps): App {
       error: (...args) => log.error({ err: args[0] }, 'request failed'),
     },
     context: ({ request, req }) => buildRequestContext(deps, request, req),
-    plugins: [useRequestIds(log), useMissingQueryIs400(), useHttpRoutes(deps), ...useGraphqlLimits(), useOperationMetrics(deps.metrics)],
+    plugins: [useBodyLimit(), useRequestIds(log), useMissingQueryIs400(), useHttpRoutes(deps), ...useGraphqlLimits(), useOperationMetrics(deps.metrics)],
   })
   const noteSocketAddress = createProxyHint(log, deps.config.trustProxy.kind === 'socket')
   return {

@@ -64,3 +64,18 @@ describe('GraphQL over HTTP', () => {
     expect(await response.json()).toMatchObject({ status: 'unavailable', down: ['redis'] })
   })
 })
+
+describe('request size', () => {
+  it('refuses a body over 64 kB with 413 before reading it', async () => {
+    const t = await createTestApp(stores)
+    const body = JSON.stringify({ query: 'mutation($p: String!) { requestOtp(phone: $p) { __typename } }', variables: { p: '9'.repeat(70_000) } })
+    const response = await t.app.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body })
+    expect(response.status).toBe(413)
+    expect(t.inbox.messages).toHaveLength(0)
+  })
+
+  it('still serves a 10 kB argument with a typed error', async () => {
+    const t = await createTestApp(stores)
+    expect(await t.requestOtp('9'.repeat(10_000))).toMatchObject({ __typename: 'InvalidPhoneError' })
+  })
+})
