@@ -39,6 +39,13 @@ export async function verifyOtp(deps: Deps, phoneInput: string, code: string, cl
   const outcome = await otpStore.verifyCode(phone, codeDigest(otpSecret(config), phone, code), claimId, otp)
   const failed = outcome.status === 'INCORRECT' || (outcome.status === 'TOO_MANY_ATTEMPTS' && outcome.burntNow)
   const refunded = failed ? Promise.resolve() : refundQuietly(deps, client)
+  if (outcome.status === 'CLAIMED') {
+    audit(deps, client, { type: 'otp_verified', phone })
+    if (testCode !== undefined) audit(deps, client, { type: 'test_number_used', phone, detail: 'verified' })
+    // The refund (IP domain) runs alongside the sign-in statement: no extra wait.
+    return (await Promise.all([signInWithClaim(deps, phone, claimId, client), refunded]))[0]
+  }
+  await refunded
   switch (outcome.status) {
     case 'RATE_LIMITED':
       throw refuse('phone-failures', outcome.retryAfterMs)
@@ -48,11 +55,6 @@ export async function verifyOtp(deps: Deps, phoneInput: string, code: string, cl
       throw fail('INCORRECT', outcome.attemptsRemaining)
     case 'TOO_MANY_ATTEMPTS':
       throw fail('TOO_MANY_ATTEMPTS', 0)
-    case 'CLAIMED':
-      audit(deps, client, { type: 'otp_verified', phone })
-      if (testCode !== undefined) audit(deps, client, { type: 'test_number_used', phone, detail: 'verified' })
-      // The refund (IP domain) runs alongside the sign-in statement: no extra wait.
-      return (await Promise.all([signInWithClaim(deps, phone, claimId, client), refunded]))[0]
   }
 }
 
