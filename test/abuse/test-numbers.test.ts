@@ -1,9 +1,9 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, useTestStores, type TestApp } from '../helpers.ts'
 import { startFakeMsg91, type FakeMsg91 } from '../support/fake-msg91.ts'
 import { linesWithNumber } from '../support/log-scan.ts'
 import { memoryLog, type MemoryLog } from '../support/memory-log.ts'
+import { productionEnv } from '../support/production-env.ts'
 import { startServer, type ServerProcess } from '../support/server-process.ts'
 import { createTestDatabase, createTestRedis, describeReal, realRedisUrl, type TestDatabase, type TestRedis } from '../support/services.ts'
 
@@ -98,18 +98,13 @@ describeReal('TEST_PHONE_NUMBERS in production', ['redis', 'postgres'], () => {
     database = await createTestDatabase()
     redis = await createTestRedis()
     server = await startServer({
-      env: {
-        NODE_ENV: 'production',
-        DATABASE_URL: database.databaseUrl!,
-        REDIS_URL: realRedisUrl()!,
-        REDIS_KEY_PREFIX: redis.keyPrefix,
-        OTP_SECRET: randomBytes(32).toString('hex'),
-        JWT_PRIVATE_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-        MSG91_AUTHKEY: `ak-${randomBytes(8).toString('hex')}`,
-        MSG91_TEMPLATE_ID: 'tpl-test-numbers',
-        MSG91_BASE_URL: fake.baseUrl,
-        TEST_PHONE_NUMBERS,
-      },
+      env: productionEnv({
+        databaseUrl: database.databaseUrl!,
+        redisUrl: realRedisUrl()!,
+        msg91BaseUrl: fake.baseUrl,
+        keyPrefix: redis.keyPrefix,
+        extra: { TEST_PHONE_NUMBERS },
+      }),
     })
   })
 

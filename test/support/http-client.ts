@@ -60,20 +60,9 @@ function expectData(answer: GraphqlAnswer, field: string): void {
   }
 }
 
-export const requestOtpMutation = `mutation RequestOtp($phone: String!) { requestOtp(phone: $phone) {
-  __typename
-  ... on OtpSent { phone expiresAt expiresInSeconds resendAvailableAt resendAfterSeconds codeLength }
-  ... on Error { code message }
-  ... on RateLimitedError { retryAfterSeconds }
-} }`
-
-export const verifyOtpMutation = `mutation VerifyOtp($phone: String!, $otp: String!) { verifyOtp(phone: $phone, otp: $otp) {
-  __typename
-  ... on AuthSession { sessionId accessToken tokenType expiresAt expiresInSeconds refreshToken refreshTokenExpiresAt isNewUser user { id phone createdAt lastSignInAt } }
-  ... on Error { code message }
-  ... on InvalidOtpError { reason attemptsRemaining }
-  ... on RateLimitedError { retryAfterSeconds }
-} }`
+// The same documents the in-process tests use.
+import { requestOtpMutation, verifyOtpMutation } from '../helpers.ts'
+export { requestOtpMutation, verifyOtpMutation } from '../helpers.ts'
 
 export const meQuery = `query Me { me { id phone createdAt lastSignInAt } }`
 
