@@ -1,5 +1,4 @@
-import { defineScript, type RedisClient } from '../redis.ts'
-import { ServiceUnavailableError } from './errors.ts'
+import { defineScript, redisCall as run, type RedisClient } from '../redis.ts'
 import * as lua from './otp-store-lua.ts'
 
 /**
@@ -97,13 +96,4 @@ export type OtpStore = ReturnType<typeof createOtpStore>
 function toDecision(reply: unknown): CounterDecision {
   const [status, ms] = reply as [string, number]
   return status === 'OK' ? { allowed: true } : { allowed: false, retryAfterMs: ms }
-}
-
-/** Any Redis failure (refused, timed out, not connected) is an outage to the caller. */
-async function run<T>(pending: Promise<T>): Promise<T> {
-  try {
-    return await pending
-  } catch (error) {
-    throw new ServiceUnavailableError('redis', { cause: error })
-  }
 }
