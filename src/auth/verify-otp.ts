@@ -76,10 +76,14 @@ async function signInWithClaim(deps: Deps, phone: string, claimId: string, clien
     await otpStore.releaseClaim(phone, claimId)
     throw error
   }
-  await consumeQuietly(deps, phone, claimId)
-  if (!signedIn) throw new SignUpDisabledError()
+  // Deleting the claimed code overlaps with signing the token; both finish before the answer.
+  const consumed = consumeQuietly(deps, phone, claimId)
+  if (!signedIn) {
+    await consumed
+    throw new SignUpDisabledError()
+  }
   deps.logger.info({ event: 'auth.signed_in', userId: signedIn.user.id, sessionId: session.sessionId, isNewUser: signedIn.isNewUser }, 'signed in')
-  const access = await deps.signer.sign({ userId: signedIn.user.id, sessionId: session.sessionId }, now)
+  const [access] = await Promise.all([deps.signer.sign({ userId: signedIn.user.id, sessionId: session.sessionId }, now), consumed])
   return {
     sessionId: session.sessionId,
     accessToken: access.token,
