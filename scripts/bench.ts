@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto'
 import { openDatabase } from '../src/db/client.ts'
-import { createLogger } from '../src/logger.ts'
+import { createLogger } from '../src/observability/logger.ts'
 import { cleanup, cleanupOnSignals, onCleanup } from './bench/cleanup.ts'
 import type { BenchSettings } from './bench/deps.ts'
 import { parseOptions, usage, UsageError } from './bench/options.ts'

@@ -3,9 +3,9 @@
  * (or the embedded database under DATA_DIR), under the same advisory lock the service
  * takes when MIGRATE_ON_START is on, then exits.
  */
-import { loadConfig } from '../src/config.ts'
+import { loadConfig } from '../src/config/config.ts'
 import { migrateDatabase } from '../src/db/client.ts'
-import { createLogger } from '../src/logger.ts'
+import { createLogger } from '../src/observability/logger.ts'
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env)

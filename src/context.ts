@@ -1,14 +1,14 @@
-import type { Config } from './config.ts'
+import type { Config } from './config/config.ts'
 import type { OtpStore } from './auth/otp-store.ts'
 import type { RevocationStore } from './auth/revocation-store.ts'
 import type { RandomSource } from './auth/otp.ts'
 import type { TokenSigner, AccessClaims } from './auth/tokens.ts'
 import type { UserRecord } from './db/users.ts'
 import type { EventSink } from './db/events.ts'
-import type { Metrics } from './metrics.ts'
+import type { Metrics } from './observability/metrics.ts'
 import type { PrismaClient } from './generated/prisma/client.ts'
 import type { SmsSender } from './sms/sender.ts'
-import type { Logger } from './logger.ts'
+import type { Logger } from './observability/logger.ts'
 
 export interface Clock {
   now(): Date

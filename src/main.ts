@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs'
 import { createApp } from './app.ts'
-import { ConfigError, loadConfig, type Config } from './config.ts'
+import { ConfigError, loadConfig, type Config } from './config/config.ts'
 import type { Deps } from './context.ts'
 import { composeDeps } from './compose.ts'
 import { openDatabase } from './db/client.ts'
-import { loadOrCreateDevSecrets } from './dev-secrets.ts'
-import { metricsResponse } from './http-routes.ts'
-import { createLogger } from './logger.ts'
-import { closeServer, listen, onShutdownSignal } from './server.ts'
+import { loadOrCreateDevSecrets } from './config/dev-secrets.ts'
+import { metricsResponse } from './http/routes.ts'
+import { createLogger } from './observability/logger.ts'
+import { closeServer, listen, onShutdownSignal } from './http/server.ts'
 import { createSmsSender } from './sms/from-config.ts'
-import { openRedis, warnIfRedisMayEvict } from './stores.ts'
+import { openRedis, warnIfRedisMayEvict } from './redis/open.ts'
 
 /** The composition root: the only place that reads the environment and opens connections. */
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig, type Config } from '../src/config.ts'
+import { ConfigError, loadConfig, type Config } from '../src/config/config.ts'
 
 type Env = Record<string, string | undefined>
 

@@ -1,11 +1,11 @@
 import type { DestinationStream } from 'pino'
-import { loadConfig, type Config } from '../../src/config.ts'
+import { loadConfig, type Config } from '../../src/config/config.ts'
 import type { Deps } from '../../src/context.ts'
 import { composeDeps } from '../../src/compose.ts'
 import { openDatabase } from '../../src/db/client.ts'
-import { createLogger } from '../../src/logger.ts'
+import { createLogger } from '../../src/observability/logger.ts'
 import type { OtpMessage, SmsSender } from '../../src/sms/sender.ts'
-import { openRedis } from '../../src/stores.ts'
+import { openRedis } from '../../src/redis/open.ts'
 
 /** What a server thread needs to compose the real dependencies (plain data, so it crosses postMessage). */
 export interface BenchSettings {

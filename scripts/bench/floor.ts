@@ -3,8 +3,8 @@ import { DomainError } from '../../src/auth/errors.ts'
 import { requestOtp } from '../../src/auth/request-otp.ts'
 import { verifyOtp } from '../../src/auth/verify-otp.ts'
 import type { Deps } from '../../src/context.ts'
-import { buildRequestContext } from '../../src/request-context.ts'
-import { newRequestId, runInRequestScope } from '../../src/request-scope.ts'
+import { buildRequestContext } from '../../src/http/request-context.ts'
+import { newRequestId, runInRequestScope } from '../../src/observability/request-scope.ts'
 
 /**
  * The "floor": the same work as the service minus GraphQL, Yoga and Pothos. It calls

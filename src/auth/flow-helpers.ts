@@ -1,5 +1,5 @@
-import { canonicalTestNumber } from '../config-parsers.ts'
-import type { Config } from '../config.ts'
+import { canonicalTestNumber } from '../config/parsers.ts'
+import type { Config } from '../config/config.ts'
 import type { ClientInfo, Deps } from '../context.ts'
 import type { AuthEventInput } from '../db/events.ts'
 import { normalisePhone } from './phone.ts'

@@ -1,4 +1,4 @@
-import { defineScript, redisCall as run, type RedisClient } from '../redis.ts'
+import { defineScript, redisCall as run, type RedisClient } from '../redis/client.ts'
 import * as lua from './otp-store-lua.ts'
 
 /**

@@ -1,4 +1,4 @@
-import { redisCall, type RedisClient } from '../redis.ts'
+import { redisCall, type RedisClient } from '../redis/client.ts'
 
 /**
  * Revocation markers: a revoked session's access tokens must stop working at once,

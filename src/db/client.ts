@@ -7,7 +7,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter'
 import type { Logger } from 'pino'
 import { PrismaClient } from '../generated/prisma/client.ts'
 import { applyMigrations, pgExecutor } from './migrate.ts'
-import { withTimeout } from '../timeout.ts'
+import { withTimeout } from '../common/timeout.ts'
 
 /**
  * Opens the one database of the service: PostgreSQL through a pg pool when a URL is

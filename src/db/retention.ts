@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client.ts'
-import type { Logger } from '../logger.ts'
+import type { Logger } from '../observability/logger.ts'
 import { purgeOldEvents } from './events.ts'
 
 const hourMs = 60 * 60 * 1000

@@ -1,5 +1,5 @@
 import { isIP, type BlockList } from 'node:net'
-import type { TrustProxy } from '../config-parsers.ts'
+import type { TrustProxy } from '../config/parsers.ts'
 
 /**
  * The client's address for rate limits. `X-Forwarded-For` is believed only as far as

@@ -1,5 +1,5 @@
 import { BlockList } from 'node:net'
-import type { Logger } from '../logger.ts'
+import type { Logger } from '../observability/logger.ts'
 
 const privateRanges = new BlockList()
 for (const [address, bits] of [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['100.64.0.0', 10]] as const) {

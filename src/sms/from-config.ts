@@ -1,5 +1,5 @@
-import type { Config } from '../config.ts'
-import type { Logger } from '../logger.ts'
+import type { Config } from '../config/config.ts'
+import type { Logger } from '../observability/logger.ts'
 import { createConsoleSender } from './console.ts'
 import { createMsg91Sender } from './msg91.ts'
 import type { SmsSender } from './sender.ts'

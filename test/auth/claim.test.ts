@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { PrismaClient } from '../../src/generated/prisma/client.ts'
-import { graphqlLimits } from '../../src/graphql-limits.ts'
+import { graphqlLimits } from '../../src/http/graphql-limits.ts'
 import { createTestApp, uniquePhone, useTestStores } from '../helpers.ts'
 import { itReal } from '../support/services.ts'
 

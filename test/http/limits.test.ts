@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { graphqlLimits } from '../../src/graphql-limits.ts'
+import { graphqlLimits } from '../../src/http/graphql-limits.ts'
 import { createTestApp, useTestStores } from '../helpers.ts'
 
 const stores = useTestStores()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseTrustProxy } from '../../src/config-parsers.ts'
+import { parseTrustProxy } from '../../src/config/parsers.ts'
 import { clientIp, ipLimitKey } from '../../src/net/client-ip.ts'
 
 /** Addresses from the documentation ranges: a client, an attacker's forged entry, proxies. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createLogger } from '../../src/logger.ts'
+import { createLogger } from '../../src/observability/logger.ts'
 import { createProxyHint } from '../../src/net/proxy-hint.ts'
 import { createTestApp, useTestStores } from '../helpers.ts'
 

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream'
 import { pino, type Logger } from 'pino'
-import { createLogger } from '../../src/logger.ts'
+import { createLogger } from '../../src/observability/logger.ts'
 
 /** A pino logger whose JSON lines stay in memory, so tests can read what was logged. */
 export interface MemoryLog {

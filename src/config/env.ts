@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { parseTrustProxy } from './config-parsers.ts'
+import { parseTrustProxy } from './parsers.ts'
 
 /**
  * The environment variables of ../shared/contract/config.md with their defaults and

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
-import { isLoopbackHost } from './net/loopback.ts'
-import { envSchema } from './config-env.ts'
+import { isLoopbackHost } from '../net/loopback.ts'
+import { envSchema } from './env.ts'
 import {
   decodeSecret,
   parseAllowedCountries,
@@ -8,7 +8,7 @@ import {
   parseTestPhoneNumbers,
   pemText,
   privateKeyProblem,
-} from './config-parsers.ts'
+} from './parsers.ts'
 
 /**
  * Every setting of the service, parsed once from the environment (see
@@ -17,7 +17,7 @@ import {
  */
 
 type Env = z.output<typeof envSchema>
-export type { TrustProxy } from './config-parsers.ts'
+export type { TrustProxy } from './parsers.ts'
 export type TestPhoneNumbers = ReadonlyMap<string, string>
 
 export class ConfigError extends Error {

@@ -1,6 +1,6 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import type { AuthEventInput, EventSink } from './db/events.ts'
-import type { SmsSender } from './sms/sender.ts'
+import type { AuthEventInput, EventSink } from '../db/events.ts'
+import type { SmsSender } from '../sms/sender.ts'
 
 /**
  * Prometheus metrics. Labels come only from closed sets (schema field names, event

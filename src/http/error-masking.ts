@@ -1,8 +1,8 @@
 import { GraphQLError } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
-import { ServiceUnavailableError } from './auth/errors.ts'
-import type { Logger } from './logger.ts'
-import { currentRequestId } from './request-scope.ts'
+import { ServiceUnavailableError } from '../auth/errors.ts'
+import type { Logger } from '../observability/logger.ts'
+import { currentRequestId } from '../observability/request-scope.ts'
 
 /**
  * Turns a failure into what the client may see. GraphQL's own errors pass through; an

@@ -1,8 +1,8 @@
 import { Cluster, Redis } from 'ioredis'
 import RedisMock from 'ioredis-mock'
-import type { Config } from './config.ts'
-import type { RedisClient } from './redis.ts'
-import type { Logger } from './logger.ts'
+import type { Config } from '../config/config.ts'
+import type { RedisClient } from './client.ts'
+import type { Logger } from '../observability/logger.ts'
 
 /**
  * Redis options chosen for an auth front door: no offline queue and a command timeout,

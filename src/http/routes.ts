@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga'
-import type { Deps } from './context.ts'
-import { withTimeout } from './timeout.ts'
+import type { Deps } from '../context.ts'
+import { withTimeout } from '../common/timeout.ts'
 
 /** Short enough that a load balancer's probe never waits on a hung dependency. */
 const readinessTimeoutMs = 1000

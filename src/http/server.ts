@@ -1,5 +1,5 @@
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http'
-import type { Logger } from './logger.ts'
+import type { Logger } from '../observability/logger.ts'
 
 /** Responses not yet finished, per server: closeServer must reach the ones in flight. */
 const inFlight = new WeakMap<Server, Set<ServerResponse>>()

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Deps, RequestContext } from './context.ts'
-import { findUserById, type UserRecord } from './db/users.ts'
-import type { AccessClaims } from './auth/tokens.ts'
-import { clientIp, ipLimitKey } from './net/client-ip.ts'
-import { currentRequestId } from './request-scope.ts'
+import type { Deps, RequestContext } from '../context.ts'
+import { findUserById, type UserRecord } from '../db/users.ts'
+import type { AccessClaims } from '../auth/tokens.ts'
+import { clientIp, ipLimitKey } from '../net/client-ip.ts'
+import { currentRequestId } from '../observability/request-scope.ts'
 
 export interface ServerContext {
   req?: IncomingMessage
