@@ -3,13 +3,16 @@ import { createOtpStore } from './auth/otp-store.ts'
 import { createRevocationStore } from './auth/revocation-store.ts'
 import { createTokenSigner } from './auth/tokens.ts'
 import type { Config } from './config/config.ts'
-import { systemClock, type Deps } from './context.ts'
+import { systemClock, type Deps } from './http/deps.ts'
 import type { Database } from './db/client.ts'
-import { createEventWriter } from './db/events.ts'
+import { createEventWriter, fanOutEvents } from './db/events.ts'
 import { startAuditRetention } from './db/retention.ts'
 import type { Logger } from './observability/logger.ts'
-import { createMetrics, fanOutEvents, instrumentSender } from './observability/metrics.ts'
+import { createMetrics } from './observability/metrics.ts'
+import { instrumentSender } from './sms/instrumented.ts'
 import type { RedisClient } from './redis/client.ts'
+import { createConsoleSender } from './sms/console.ts'
+import { createMsg91Sender } from './sms/msg91.ts'
 import type { SmsSender } from './sms/sender.ts'
 
 /**
@@ -51,4 +54,20 @@ export async function composeDeps(
     await database.close()
   }
   return { deps, close }
+}
+
+/** The sender SMS_PROVIDER names; config validation has ensured its settings exist. */
+export function createSmsSender(config: Config, logger: Logger): SmsSender {
+  const { sms } = config
+  if (sms.provider === 'console') return createConsoleSender(logger)
+  return createMsg91Sender({
+    authKey: sms.msg91.authKey!,
+    templateId: sms.msg91.templateId!,
+    senderId: sms.msg91.senderId,
+    baseUrl: sms.msg91.baseUrl,
+    timeoutMs: sms.msg91.timeoutMs,
+    appDomain: sms.appDomain,
+    appHash: sms.appHash,
+    logger: logger.child({ component: 'msg91' }),
+  })
 }

@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs'
 import { createApp } from './app.ts'
 import { ConfigError, loadConfig, type Config } from './config/config.ts'
-import type { Deps } from './context.ts'
-import { composeDeps } from './compose.ts'
+import type { Deps } from './http/deps.ts'
+import { composeDeps, createSmsSender } from './compose.ts'
 import { openDatabase } from './db/client.ts'
 import { loadOrCreateDevSecrets } from './config/dev-secrets.ts'
 import { metricsResponse } from './http/routes.ts'
 import { createLogger } from './observability/logger.ts'
 import { closeServer, listen, onShutdownSignal } from './http/server.ts'
-import { createSmsSender } from './sms/from-config.ts'
 import { openRedis, warnIfRedisMayEvict } from './redis/open.ts'
 
 /** The composition root: the only place that reads the environment and opens connections. */

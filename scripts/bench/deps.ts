@@ -1,6 +1,6 @@
 import type { DestinationStream } from 'pino'
 import { loadConfig, type Config } from '../../src/config/config.ts'
-import type { Deps } from '../../src/context.ts'
+import type { Deps } from '../../src/http/deps.ts'
 import { composeDeps } from '../../src/compose.ts'
 import { openDatabase } from '../../src/db/client.ts'
 import { createLogger } from '../../src/observability/logger.ts'

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { DomainError } from '../../src/auth/errors.ts'
 import { requestOtp } from '../../src/auth/request-otp.ts'
 import { verifyOtp } from '../../src/auth/verify-otp.ts'
-import type { Deps } from '../../src/context.ts'
+import type { Deps } from '../../src/http/deps.ts'
 import { buildRequestContext } from '../../src/http/request-context.ts'
 import { newRequestId, runInRequestScope } from '../../src/observability/request-scope.ts'
 

@@ -69,14 +69,3 @@ export class InvalidRefreshTokenError extends DomainError {
     this.name = 'InvalidRefreshTokenError'
   }
 }
-
-/**
- * Redis or PostgreSQL could not be reached in time. Not a domain outcome: it becomes a
- * GraphQL error with extensions.code SERVICE_UNAVAILABLE, and nothing was half-done.
- */
-export class ServiceUnavailableError extends Error {
-  constructor(readonly dependency: 'redis' | 'database', options?: { cause?: unknown }) {
-    super(`${dependency} is unavailable`, options)
-    this.name = 'ServiceUnavailableError'
-  }
-}

@@ -1,14 +1,12 @@
-import { canonicalTestNumber } from '../config/parsers.ts'
-import type { Config } from '../config/config.ts'
-import type { ClientInfo, Deps } from '../context.ts'
+import type { AuthDeps, AuthSettings, ClientInfo } from './deps.ts'
 import type { AuthEventInput } from '../db/events.ts'
-import { normalisePhone } from './phone.ts'
+import { canonicalTestNumber, normalisePhone } from './phone.ts'
 
 /**
  * The phone a request is about. Test numbers (TEST_PHONE_NUMBERS) are matched before
  * validation and the country allowlist: they are often fictional ranges on purpose.
  */
-export function resolvePhone(input: string, config: Config): { phone: string; testCode: string | undefined } {
+export function resolvePhone(input: string, config: AuthSettings): { phone: string; testCode: string | undefined } {
   const canonical = canonicalTestNumber(input.trim())
   const testCode = canonical.length <= 32 ? config.otp.testPhoneNumbers.get(canonical) : undefined
   if (testCode !== undefined) return { phone: canonical, testCode }
@@ -20,13 +18,13 @@ export function retryAfterSeconds(retryAfterMs: number): number {
   return Math.max(1, Math.ceil(retryAfterMs / 1000))
 }
 
-export function otpSecret(config: Config): Buffer {
+export function otpSecret(config: AuthSettings): Buffer {
   const secret = config.otp.secret
   if (!secret) throw new Error('OTP_SECRET is not configured')
   return secret
 }
 
 /** Queues an audit event stamped with who asked (never blocks, never throws). */
-export function audit(deps: Deps, client: ClientInfo, event: Omit<AuthEventInput, 'ip' | 'userAgent'>): void {
+export function audit(deps: AuthDeps, client: ClientInfo, event: Omit<AuthEventInput, 'ip' | 'userAgent'>): void {
   deps.events.record({ ...event, ip: client.ip, userAgent: client.userAgent })
 }

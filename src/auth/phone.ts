@@ -33,3 +33,8 @@ export function normalisePhone(input: string, policy: PhonePolicy): NormalisedPh
   }
   return { e164: parsed.number, country }
 }
+
+/** Test numbers are compared in this form so "+1 555-555-0100" matches "+15555550100". */
+export function canonicalTestNumber(raw: string): string {
+  return raw.replace(/[\s\-().]/g, '')
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { ClientInfo, Deps } from '../context.ts'
+import type { AuthDeps, ClientInfo } from './deps.ts'
 import { SmsSendError } from '../sms/sender.ts'
 import { RateLimitedError, SmsDeliveryError } from './errors.ts'
 import { codeDigest, generateCode } from './otp.ts'
@@ -19,7 +19,7 @@ export interface OtpSent {
  * cap, store) → SMS. The answer is the same whether or not an account exists, and the
  * database is never asked, so it reveals nothing about who has signed up.
  */
-export async function requestOtp(deps: Deps, phoneInput: string, client: ClientInfo): Promise<OtpSent> {
+export async function requestOtp(deps: AuthDeps, phoneInput: string, client: ClientInfo): Promise<OtpSent> {
   const { config, otpStore, clock, logger } = deps
   const otp = config.otp
   const { phone, testCode } = resolvePhone(phoneInput, config)
@@ -65,7 +65,7 @@ export async function requestOtp(deps: Deps, phoneInput: string, client: ClientI
   }
 }
 
-async function sendCode(deps: Deps, phone: string, code: string, codeId: string, client: ClientInfo): Promise<void> {
+async function sendCode(deps: AuthDeps, phone: string, code: string, codeId: string, client: ClientInfo): Promise<void> {
   try {
     await deps.sms.send({ phone, code })
   } catch (error) {

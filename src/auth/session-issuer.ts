@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Deps } from '../context.ts'
+import type { AuthDeps } from './deps.ts'
 import { issueRefreshToken } from './refresh-token.ts'
 
 export interface IssuedSession {
@@ -10,7 +10,7 @@ export interface IssuedSession {
 }
 
 /** A new session id and refresh token; its expiry is capped by the session's max age. */
-export function issueSession(deps: Deps, now: Date): IssuedSession {
+export function issueSession(deps: AuthDeps, now: Date): IssuedSession {
   const sessionId = randomUUID()
   const { token, secretHash } = issueRefreshToken(sessionId, deps.random)
   const { refreshTokenTtlSeconds, maxAgeSeconds } = deps.config.session

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
-import type { ClientInfo, Deps } from '../context.ts'
+import type { AuthDeps, ClientInfo } from './deps.ts'
 import * as sessionRows from '../db/sessions.ts'
 import { InvalidRefreshTokenError } from './errors.ts'
 import { issueRefreshToken, parseRefreshToken } from './refresh-token.ts'
@@ -12,7 +12,7 @@ import type { SessionGrant } from './session-grant.ts'
  * working at once, not when they expire.
  */
 
-export async function refreshSession(deps: Deps, refreshToken: string, client: ClientInfo): Promise<SessionGrant> {
+export async function refreshSession(deps: AuthDeps, refreshToken: string, client: ClientInfo): Promise<SessionGrant> {
   const presented = parseRefreshToken(refreshToken)
   if (!presented) throw new InvalidRefreshTokenError()
   const now = deps.clock.now()
@@ -49,7 +49,7 @@ export async function refreshSession(deps: Deps, refreshToken: string, client: C
  * window it means two parties hold the token — one of them a thief — so the whole
  * session is revoked.
  */
-async function detectReuse(deps: Deps, sessionId: string, presentedHash: Buffer, now: Date, client: ClientInfo): Promise<void> {
+async function detectReuse(deps: AuthDeps, sessionId: string, presentedHash: Buffer, now: Date, client: ClientInfo): Promise<void> {
   const row = await sessionRows.findSessionForReuseCheck(deps.prisma, sessionId)
   if (!row || row.revokedAt || !row.previousSecretHash || !row.rotatedAt) return
   if (!timingSafeEqual(Buffer.from(row.previousSecretHash), presentedHash)) return
@@ -61,7 +61,7 @@ async function detectReuse(deps: Deps, sessionId: string, presentedHash: Buffer,
   deps.events.record({ type: 'refresh_reuse_detected', userId: row.userId, sessionId, ip: client.ip, userAgent: client.userAgent })
 }
 
-export async function signOut(deps: Deps, refreshToken: string, client: ClientInfo): Promise<boolean> {
+export async function signOut(deps: AuthDeps, refreshToken: string, client: ClientInfo): Promise<boolean> {
   const presented = parseRefreshToken(refreshToken)
   if (!presented) return false
   const revoked = await sessionRows.revokeSessionBySecret(deps.prisma, presented.sessionId, presented.secretHash, deps.clock.now())
@@ -76,7 +76,7 @@ export interface SessionView extends sessionRows.SessionRecord {
   current: boolean
 }
 
-export async function listSessions(deps: Deps, caller: AccessClaims): Promise<SessionView[]> {
+export async function listSessions(deps: AuthDeps, caller: AccessClaims): Promise<SessionView[]> {
   const rows = await sessionRows.listUserSessions(deps.prisma, caller.userId, deps.clock.now())
   return rows.map((row) => ({ ...row, current: row.id === caller.sessionId }))
 }
@@ -84,21 +84,21 @@ export async function listSessions(deps: Deps, caller: AccessClaims): Promise<Se
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Only the caller's own sessions: another user's id answers null and revokes nothing. */
-export async function revokeSession(deps: Deps, caller: AccessClaims, sessionId: string, client: ClientInfo): Promise<string | null> {
+export async function revokeSession(deps: AuthDeps, caller: AccessClaims, sessionId: string, client: ClientInfo): Promise<string | null> {
   if (!uuidPattern.test(sessionId)) return null
   const revoked = await sessionRows.revokeUserSession(deps.prisma, caller.userId, sessionId.toLowerCase(), deps.clock.now())
   await markRevoked(deps, revoked, caller, client)
   return revoked[0] ?? null
 }
 
-export async function revokeOtherSessions(deps: Deps, caller: AccessClaims, client: ClientInfo): Promise<number> {
+export async function revokeOtherSessions(deps: AuthDeps, caller: AccessClaims, client: ClientInfo): Promise<number> {
   const revoked = await sessionRows.revokeOtherUserSessions(deps.prisma, caller.userId, caller.sessionId, deps.clock.now())
   await markRevoked(deps, revoked, caller, client)
   return revoked.length
 }
 
 /** Access tokens of these sessions stop working now; each revocation is audited when a user asked for it. */
-async function markRevoked(deps: Deps, sessionIds: string[], caller?: AccessClaims, client?: ClientInfo): Promise<void> {
+async function markRevoked(deps: AuthDeps, sessionIds: string[], caller?: AccessClaims, client?: ClientInfo): Promise<void> {
   if (sessionIds.length === 0) return
   await deps.revocations.markRevoked(sessionIds, deps.config.jwt.accessTokenTtlSeconds)
   if (!caller) return

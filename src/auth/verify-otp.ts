@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { ClientInfo, Deps } from '../context.ts'
+import type { AuthDeps, ClientInfo } from './deps.ts'
 import { signInUser } from '../db/users.ts'
 import type { SessionGrant } from './session-grant.ts'
 import { InvalidOtpError, RateLimitedError, SignUpDisabledError, type InvalidOtpReason } from './errors.ts'
@@ -15,7 +15,7 @@ export type SignedIn = SessionGrant
  * claim. A database failure puts the claim back so the same code can be retried; a
  * claim is never turned into a second session.
  */
-export async function verifyOtp(deps: Deps, phoneInput: string, code: string, client: ClientInfo): Promise<SignedIn> {
+export async function verifyOtp(deps: AuthDeps, phoneInput: string, code: string, client: ClientInfo): Promise<SignedIn> {
   const { config, otpStore } = deps
   const otp = config.otp
   const { phone, testCode } = resolvePhone(phoneInput, config)
@@ -58,7 +58,7 @@ export async function verifyOtp(deps: Deps, phoneInput: string, code: string, cl
   }
 }
 
-async function signInWithClaim(deps: Deps, phone: string, claimId: string, client: ClientInfo): Promise<SignedIn> {
+async function signInWithClaim(deps: AuthDeps, phone: string, claimId: string, client: ClientInfo): Promise<SignedIn> {
   const { otpStore, config } = deps
   const now = deps.clock.now()
   const session = issueSession(deps, now)
@@ -95,7 +95,7 @@ async function signInWithClaim(deps: Deps, phone: string, claimId: string, clien
 }
 
 /** Giving back an IP unit is bookkeeping: if Redis fails here, one unit stays spent. */
-async function refundQuietly(deps: Deps, client: ClientInfo): Promise<void> {
+async function refundQuietly(deps: AuthDeps, client: ClientInfo): Promise<void> {
   try {
     await deps.otpStore.refund('ip-failures', client.ipKey, deps.config.otp.maxFailuresPerIp)
   } catch (error) {
@@ -107,7 +107,7 @@ async function refundQuietly(deps: Deps, client: ClientInfo): Promise<void> {
  * The session is committed; deleting the claimed code is housekeeping. If Redis fails
  * here the claim stays "claimed" until its TTL, which no verify can ever use again.
  */
-async function consumeQuietly(deps: Deps, phone: string, claimId: string): Promise<void> {
+async function consumeQuietly(deps: AuthDeps, phone: string, claimId: string): Promise<void> {
   try {
     await deps.otpStore.consumeClaim(phone, claimId)
   } catch (error) {

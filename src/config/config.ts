@@ -17,7 +17,7 @@ import {
  */
 
 type Env = z.output<typeof envSchema>
-export type { TrustProxy } from './parsers.ts'
+export type { TrustProxy } from '../net/client-ip.ts'
 export type TestPhoneNumbers = ReadonlyMap<string, string>
 
 export class ConfigError extends Error {

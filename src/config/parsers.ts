@@ -1,11 +1,8 @@
 import { createPrivateKey } from 'node:crypto'
 import { BlockList, isIP } from 'node:net'
+import type { TrustProxy } from '../net/client-ip.ts'
+import { canonicalTestNumber } from '../auth/phone.ts'
 
-/** How far `X-Forwarded-For` may be believed (TRUST_PROXY). */
-export type TrustProxy =
-  | { kind: 'socket' }
-  | { kind: 'hops'; hops: number }
-  | { kind: 'cidrs'; trusted: BlockList; text: string }
 
 export function parseTrustProxy(text: string): TrustProxy {
   const value = text.trim()
@@ -23,11 +20,6 @@ export function parseTrustProxy(text: string): TrustProxy {
     trusted.addSubnet(address, bits, type)
   }
   return { kind: 'cidrs', trusted, text: value }
-}
-
-/** Test numbers are compared in this form so "+1 555-555-0100" matches "+15555550100". */
-export function canonicalTestNumber(raw: string): string {
-  return raw.replace(/[\s\-().]/g, '')
 }
 
 export function parseTestPhoneNumbers(text: string | undefined, otpLength: number, problems: string[]): ReadonlyMap<string, string> {

@@ -31,6 +31,11 @@ export interface EventSink {
   record(event: AuthEventInput): void
 }
 
+/** One event, several sinks (the audit writer and the metrics). */
+export function fanOutEvents(...sinks: EventSink[]): EventSink {
+  return { record: (event) => sinks.forEach((sink) => sink.record(event)) }
+}
+
 export interface EventWriterOptions {
   flushIntervalMs: number
   maxBatch: number

@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts'
-import { ServiceUnavailableError } from '../auth/errors.ts'
+import { ServiceUnavailableError } from '../common/errors.ts'
 
 export interface UserRecord {
   id: string

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
-import { ServiceUnavailableError } from '../auth/errors.ts'
+import { ServiceUnavailableError } from '../common/errors.ts'
 import type { Logger } from '../observability/logger.ts'
 import { currentRequestId } from '../observability/request-scope.ts'
 

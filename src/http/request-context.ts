@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Deps, RequestContext } from '../context.ts'
-import { findUserById, type UserRecord } from '../db/users.ts'
+import type { RequestContext } from '../schema/context.ts'
+import type { Deps } from './deps.ts'
+import { loadUser, type User } from '../auth/users.ts'
 import type { AccessClaims } from '../auth/tokens.ts'
 import { clientIp, ipLimitKey } from '../net/client-ip.ts'
 import { currentRequestId } from '../observability/request-scope.ts'
@@ -16,7 +17,7 @@ export function buildRequestContext(deps: Deps, request: Request, req: IncomingM
   const ip = clientIp(req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), deps.config.trustProxy)
   const requestId = currentRequestId() ?? 'none'
   let claims: Promise<AccessClaims | null> | undefined
-  const users = new Map<string, Promise<UserRecord | null>>()
+  const users = new Map<string, Promise<User | null>>()
   return {
     deps,
     requestId,
@@ -25,7 +26,7 @@ export function buildRequestContext(deps: Deps, request: Request, req: IncomingM
     auth: () => (claims ??= verifyBearer(deps, request.headers.get('authorization'))),
     loadUser(id) {
       let user = users.get(id)
-      if (!user) users.set(id, (user = findUserById(deps.prisma, id)))
+      if (!user) users.set(id, (user = loadUser(deps, id)))
       return user
     },
   }

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga'
-import type { Deps } from '../context.ts'
+import type { Deps } from './deps.ts'
 import { withTimeout } from '../common/timeout.ts'
 
 /** Short enough that a load balancer's probe never waits on a hung dependency. */

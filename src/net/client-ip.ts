@@ -1,5 +1,10 @@
 import { isIP, type BlockList } from 'node:net'
-import type { TrustProxy } from '../config/parsers.ts'
+
+/** How far `X-Forwarded-For` may be believed (TRUST_PROXY; parsed in src/config/). */
+export type TrustProxy =
+  | { kind: 'socket' }
+  | { kind: 'hops'; hops: number }
+  | { kind: 'cidrs'; trusted: BlockList; text: string }
 
 /**
  * The client's address for rate limits. `X-Forwarded-For` is believed only as far as

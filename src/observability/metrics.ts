@@ -1,6 +1,4 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import type { AuthEventInput, EventSink } from '../db/events.ts'
-import type { SmsSender } from '../sms/sender.ts'
 
 /**
  * Prometheus metrics. Labels come only from closed sets (schema field names, event
@@ -47,10 +45,10 @@ export function createMetrics(options: { processMetrics: boolean } = { processMe
     },
     /** Counts every audit event by type and reason (detail is a closed set of words). */
     events: {
-      record(event: AuthEventInput): void {
+      record(event: { type: string; detail?: string | null }): void {
         authEvents.inc({ type: event.type, reason: event.detail ?? '' })
       },
-    } satisfies EventSink,
+    },
     observeSms(provider: string, outcome: string, seconds: number): void {
       smsSeconds.observe({ provider, outcome }, seconds)
     },
@@ -58,27 +56,3 @@ export function createMetrics(options: { processMetrics: boolean } = { processMe
 }
 
 export type Metrics = ReturnType<typeof createMetrics>
-
-/** One event, several sinks (the audit writer and the metrics). */
-export function fanOutEvents(...sinks: EventSink[]): EventSink {
-  return { record: (event) => sinks.forEach((sink) => sink.record(event)) }
-}
-
-/** Measures every send of an SMS sender without changing what it does. */
-export function instrumentSender(sender: SmsSender, metrics: Metrics): SmsSender {
-  return {
-    name: sender.name,
-    async send(message) {
-      const started = performance.now()
-      let outcome = 'accepted'
-      try {
-        return await sender.send(message)
-      } catch (error) {
-        outcome = (error as { outcome?: string }).outcome ?? 'error'
-        throw error
-      } finally {
-        metrics.observeSms(sender.name, outcome, (performance.now() - started) / 1000)
-      }
-    },
-  }
-}

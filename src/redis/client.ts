@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis'
-import { ServiceUnavailableError } from '../auth/errors.ts'
+import { ServiceUnavailableError } from '../common/errors.ts'
 
 /** The one Redis type the service uses: a single node, a Cluster, or the stand-in. */
 export type RedisClient = Redis | Cluster

@@ -1,6 +1,5 @@
 import { Cluster, Redis } from 'ioredis'
 import RedisMock from 'ioredis-mock'
-import type { Config } from '../config/config.ts'
 import type { RedisClient } from './client.ts'
 import type { Logger } from '../observability/logger.ts'
 
@@ -21,9 +20,14 @@ const clientOptions = {
 }
 
 /** Opens Redis as configured: a URL, a Cluster, or the in-process stand-in. */
-export async function openRedis(config: Config): Promise<{ redis: RedisClient; kind: 'redis' | 'cluster' | 'stand-in' }> {
+export interface RedisSettings {
+  redisUrl: string | undefined
+  redisClusterNodes: readonly { host: string; port: number }[]
+}
+
+export async function openRedis(config: RedisSettings): Promise<{ redis: RedisClient; kind: 'redis' | 'cluster' | 'stand-in' }> {
   if (config.redisClusterNodes.length > 0) {
-    const cluster = new Cluster(config.redisClusterNodes, { enableOfflineQueue: false, lazyConnect: true, redisOptions: clientOptions })
+    const cluster = new Cluster([...config.redisClusterNodes], { enableOfflineQueue: false, lazyConnect: true, redisOptions: clientOptions })
     await cluster.connect()
     return { redis: cluster, kind: 'cluster' }
   }

@@ -1,6 +1,6 @@
 import SchemaBuilder from '@pothos/core'
 import ErrorsPlugin from '@pothos/plugin-errors'
-import type { RequestContext } from '../context.ts'
+import type { RequestContext } from './context.ts'
 
 export const builder = new SchemaBuilder<{
   Context: RequestContext

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql'
 import { InvalidRefreshTokenError } from '../auth/errors.ts'
 import * as sessions from '../auth/sessions.ts'
 import type { AccessClaims } from '../auth/tokens.ts'
-import type { RequestContext } from '../context.ts'
+import type { RequestContext } from './context.ts'
 import { builder } from './builder.ts'
 import { AuthSessionType } from './auth.ts'
 

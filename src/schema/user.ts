@@ -1,5 +1,5 @@
-import type { RequestContext } from '../context.ts'
-import type { UserRecord } from '../db/users.ts'
+import type { RequestContext } from './context.ts'
+import type { User } from '../auth/users.ts'
 import { builder } from './builder.ts'
 
 /**
@@ -8,10 +8,10 @@ import { builder } from './builder.ts'
  */
 export interface UserSource {
   id: string
-  record?: UserRecord
+  record?: User
 }
 
-async function userRecord(user: UserSource, context: RequestContext): Promise<UserRecord> {
+async function userRecord(user: UserSource, context: RequestContext): Promise<User> {
   const record = user.record ?? (await context.loadUser(user.id))
   if (!record) throw new Error('user row not found')
   return record

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ServiceUnavailableError } from '../../src/auth/errors.ts'
+import { ServiceUnavailableError } from '../../src/common/errors.ts'
 import { createTestApp, uniquePhone, useTestStores, type TestApp } from '../helpers.ts'
 
 const stores = useTestStores()

@@ -1,0 +1,23 @@
+import type { AuthDeps } from '../auth/deps.ts'
+import type { Config } from '../config/config.ts'
+import type { Metrics } from '../observability/metrics.ts'
+
+export type { Clock, ClientInfo } from '../auth/deps.ts'
+export { systemClock } from '../auth/deps.ts'
+
+/** A dependency that /readyz asks whether it answers. */
+export interface ReadinessCheck {
+  name: string
+  check(timeoutMs: number): Promise<void>
+}
+
+/**
+ * Everything the service needs from outside; built by main.ts (through compose.ts), or
+ * by tests with fakes. It is what the domain declares it needs (`AuthDeps`) plus what
+ * the HTTP shell itself uses.
+ */
+export interface Deps extends AuthDeps {
+  config: Config
+  metrics: Metrics
+  readinessChecks: ReadinessCheck[]
+}
