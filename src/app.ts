@@ -11,7 +11,11 @@ import { useGraphqlLimits } from './http/graphql-limits.ts'
 import { useOperationMetrics } from './observability/metrics-plugin.ts'
 import { newRequestId, runInRequestScope } from './observability/request-scope.ts'
 import { createProxyHint } from './net/proxy-hint.ts'
-import { useBodyLimit } from './http/body-limit.ts'
+import { maxBodyBytes, useBodyLimit } from './http/body-limit.ts'
+import { useCors } from './http/cors.ts'
+import { createDocumentCache, noCache } from './http/document-cache.ts'
+import { useSafeRequestParsing } from './http/request-parsing.ts'
+import { useTrustedDocuments } from './http/trusted-documents.ts'
 
 export interface App {
   yoga: YogaServerInstance<ServerContext, RequestContext>
@@ -24,15 +28,26 @@ export interface App {
 /** Builds the service from its dependencies. Opens nothing and reads no environment. */
 export function createApp(deps: Deps): App {
   const log = deps.logger
+  const trusted = deps.trustedDocuments
   const yoga = createYoga<ServerContext, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
     // One operation per request: batching would let one request carry many tries.
     batching: false,
-    // Served from the package, not a CDN, so it works without internet access.
-    graphiql: { title: 'phone-auth', defaultQuery: graphiqlDefaultQuery },
+    // Served from the package, not a CDN, so it works without internet access. Off when
+    // only trusted documents run: GraphiQL could not run anything else.
+    graphiql: trusted ? false : { title: 'phone-auth', defaultQuery: graphiqlDefaultQuery },
     renderGraphiQL,
     landingPage: false,
+    // Our own CORS (src/http/cors.ts): Yoga's reflects any origin by default.
+    cors: false,
+    // No file uploads in this API: multipart bodies are refused unread.
+    multipart: false,
+    // A declared Content-Length over the limit is refused unread (useBodyLimit); this
+    // counts the bytes of a body sent without one (chunked).
+    maxRequestBodySize: maxBodyBytes,
+    // Bounded by the bytes of what is cached, not by a count (src/http/document-cache.ts).
+    parserAndValidationCache: { documentCache: createDocumentCache(), errorCache: noCache, validationCache: true },
     maskedErrors: { maskError, isDev: false },
     logging: {
       debug: (...args) => log.debug({ yoga: args.map(String) }, 'yoga'),
@@ -41,7 +56,18 @@ export function createApp(deps: Deps): App {
       error: (...args) => log.error({ err: args[0] }, 'request failed'),
     },
     context: ({ request, req }) => buildRequestContext(deps, request, req),
-    plugins: [useBodyLimit(), useRequestIds(log), useMissingQueryIs400(), useHttpRoutes(deps), ...useGraphqlLimits(), useOperationMetrics(deps.metrics)],
+    plugins: [
+      useCors(deps.config.corsOrigins),
+      useBodyLimit(),
+      useRequestIds(log),
+      useSafeRequestParsing(),
+      // Trusted documents were parsed and validated at start-up; the document limits
+      // guard only what a client may write itself.
+      ...(trusted ? useTrustedDocuments(trusted) : useGraphqlLimits()),
+      useMissingQueryIs400(),
+      useHttpRoutes(deps),
+      useOperationMetrics(deps.metrics),
+    ],
   })
   const noteSocketAddress = createProxyHint(log, deps.config.trustProxy.kind === 'socket')
   return {

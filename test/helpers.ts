@@ -11,6 +11,7 @@ import { loadConfig } from '../src/config/config.ts'
 import type { Clock, Deps } from '../src/http/deps.ts'
 import type { Database } from '../src/db/client.ts'
 import type { SmsSender } from '../src/sms/sender.ts'
+import type { TrustedDocuments } from '../src/http/trusted-documents.ts'
 import { afterAll, beforeAll } from 'vitest'
 import { createTestDatabase, createTestRedis, silentLogger, type TestDatabase, type TestRedis } from './support/services.ts'
 import { SmsInbox } from './support/sms-inbox.ts'
@@ -51,6 +52,8 @@ export interface TestAppOptions {
   clock?: Clock
   /** Redis key prefix of the app's stores; apps given the same one share codes and limits. */
   storePrefix?: string
+  /** The TRUSTED_DOCUMENTS manifest the app runs with. */
+  trustedDocuments?: TrustedDocuments
 }
 
 export interface TestApp {
@@ -110,6 +113,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     clock,
     random: cryptoRandom,
     readinessChecks: [],
+    trustedDocuments: options.trustedDocuments,
   }
   const app = createApp(deps)
   const gql: TestApp['gql'] = async (query, variables, { headers = {}, ip } = {}) => {

@@ -5,6 +5,7 @@ import {
   decodeSecret,
   parseAllowedCountries,
   parseClusterNodes,
+  parseCorsOrigins,
   parseTestPhoneNumbers,
   pemText,
   privateKeyProblem,
@@ -115,6 +116,9 @@ function toConfig(env: Env, problems: string[]) {
       reuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
     },
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS, problems),
+    /** Path of the persisted-documents manifest; main.ts reads it. */
+    trustedDocumentsPath: env.TRUSTED_DOCUMENTS,
   }
 }
 

@@ -85,3 +85,29 @@ export function privateKeyProblem(pem: string): string | undefined {
     return 'is not a PKCS#8 PEM private key'
   }
 }
+
+/**
+ * CORS_ORIGINS: `*`, or origins such as `https://app.example.com` (scheme, host and a
+ * port if not the default; no path). Unset: no cross-origin access at all.
+ */
+/** Origins allowed to call the API from a browser; `*` = any (the `null` origin never). */
+export type CorsOrigins = '*' | ReadonlySet<string>
+
+export function parseCorsOrigins(text: string | undefined, problems: string[]): CorsOrigins {
+  if (text === undefined) return new Set()
+  if (text.trim() === '*') return '*'
+  const origins = new Set<string>()
+  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+    let origin: string | undefined
+    try {
+      const url = new URL(entry)
+      const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password && !entry.endsWith('/')
+      if ((url.protocol === 'https:' || url.protocol === 'http:') && bare) origin = url.origin
+    } catch {
+      origin = undefined
+    }
+    if (origin) origins.add(origin)
+    else problems.push(`CORS_ORIGINS: '${entry}' is not an origin such as https://app.example.com`)
+  }
+  return origins
+}

@@ -1,6 +1,7 @@
 import type { AuthDeps } from '../auth/deps.ts'
 import type { Config } from '../config/config.ts'
 import type { Metrics } from '../observability/metrics.ts'
+import type { TrustedDocuments } from './trusted-documents.ts'
 
 export type { Clock, ClientInfo } from '../auth/deps.ts'
 export { systemClock } from '../auth/deps.ts'
@@ -20,4 +21,6 @@ export interface Deps extends AuthDeps {
   config: Config
   metrics: Metrics
   readinessChecks: ReadinessCheck[]
+  /** With TRUSTED_DOCUMENTS: the only operations that run (loaded by main.ts). */
+  trustedDocuments?: TrustedDocuments
 }

@@ -47,6 +47,9 @@ export function useRequestIds(logger: Pick<Logger, 'info'>): Plugin {
           // graphql-js leaves variable coercion errors (wrong type, null, missing) without
           // a code; they are the client's input, so they get the standard one.
           if (extensions.code === undefined && !error.path) extensions.code = 'BAD_USER_INPUT'
+          // A body over the limit is a malformed request like any other (status stays 413).
+          if (extensions.code === 'REQUEST_ENTITY_TOO_LARGE') extensions.code = 'BAD_REQUEST'
+          markDocumentCannotRun(extensions)
           if ('originalError' in extensions) {
             Object.defineProperty(extensions, 'originalError', { value: extensions.originalError, enumerable: false })
           }
@@ -61,6 +64,20 @@ export function useRequestIds(logger: Pick<Logger, 'info'>): Plugin {
       if (requestId && !response.headers.has('x-request-id')) response.headers.set('x-request-id', requestId)
     },
   }
+}
+
+/**
+ * A well-formed request whose document cannot run (a variable of the wrong type, an
+ * operationName that names nothing) follows GraphQL over HTTP as parse and validation
+ * errors do: 400 to `application/graphql-response+json` clients, 200 with `errors` to
+ * `application/json` ones (Yoga reads `http.spec` that way and never prints `http`).
+ */
+const documentCannotRunCodes = new Set(['BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE'])
+
+function markDocumentCannotRun(extensions: Record<string, unknown>): void {
+  if (!documentCannotRunCodes.has(extensions.code as string)) return
+  const http = (extensions.http as Record<string, unknown> | undefined) ?? {}
+  extensions.http = { ...http, spec: true, status: 400 }
 }
 
 /**

@@ -1,0 +1,86 @@
+import { GraphQLError } from 'graphql'
+import type { GraphQLParams, Plugin } from 'graphql-yoga'
+
+/**
+ * How a request's GraphQL parameters are read. Yoga's own GET and form parsers call
+ * `JSON.parse` on `variables` and `extensions` without a guard, so bad JSON there ends
+ * as a 500; its POST JSON parser answers 400. Here every way in answers a malformed
+ * request the same way: 4xx with `extensions.code` BAD_REQUEST, whatever the Accept
+ * header. Only GET, POST JSON, POST form and POST application/graphql are read; this
+ * API takes no file uploads, so multipart bodies are refused unread.
+ *
+ * The persisted-documents proposal sends a `documentId` parameter, which Yoga would
+ * refuse as unknown: it is taken off the parameters here and kept per request for the
+ * trusted-documents plugin (`documentIdOf`).
+ */
+
+const documentIds = new WeakMap<Request, string>()
+
+/** The `documentId` the request carried (GET parameter or JSON body member), if any. */
+export function documentIdOf(request: Request): string | undefined {
+  return documentIds.get(request)
+}
+
+export function badRequest(message: string, status = 400): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status } } })
+}
+
+/** A 4xx answer outside GraphQL execution, in the same JSON shape as every other error. */
+export function badRequestResponse(message: string, status: number, headers: Record<string, string> = {}): Response {
+  return Response.json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }, { status, headers })
+}
+
+export function useSafeRequestParsing(): Plugin {
+  return {
+    onRequestParse({ request, url, requestParser, setRequestParser, endResponse }) {
+      if (request.method === 'GET') {
+        setRequestParser(() => readSearchParams(url.searchParams))
+      } else if (request.method === 'POST' && contentTypeIs(request, 'application/x-www-form-urlencoded')) {
+        // The parser is handed the request to read: Yoga may have wrapped the original.
+        setRequestParser(async (body) => readSearchParams(new URLSearchParams(await body.text())))
+      } else if (request.method !== 'POST') {
+        endResponse(badRequestResponse('GraphQL requests use GET or POST.', 405, { allow: 'GET, POST' }))
+        return
+      } else if (!requestParser || contentTypeIs(request, 'multipart/form-data')) {
+        endResponse(badRequestResponse('Send application/json (or application/graphql).', 415))
+        return
+      }
+      return {
+        onRequestParseDone({ requestParserResult, setRequestParserResult }) {
+          if (Array.isArray(requestParserResult)) return // batching is off: Yoga refuses it
+          const { documentId, ...params } = requestParserResult as GraphQLParams & { documentId?: unknown }
+          if (documentId === undefined) return
+          if (typeof documentId !== 'string') throw badRequest('documentId must be a string.')
+          documentIds.set(request, documentId)
+          setRequestParserResult(params)
+        },
+      }
+    },
+  }
+}
+
+function contentTypeIs(request: Request, expected: string): boolean {
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase()
+  return type === expected
+}
+
+function readSearchParams(search: URLSearchParams): GraphQLParams & { documentId?: string } {
+  return {
+    query: search.get('query') || undefined,
+    operationName: search.get('operationName') || undefined,
+    variables: jsonParameter(search, 'variables'),
+    extensions: jsonParameter(search, 'extensions'),
+    documentId: search.get('documentId') || undefined,
+  }
+}
+
+function jsonParameter(search: URLSearchParams, name: string): Record<string, unknown> | undefined {
+  const text = search.get(name)
+  if (!text) return undefined
+  try {
+    return JSON.parse(text) as Record<string, unknown>
+  } catch {
+    // The text is not echoed: it is the client's own input and may hold a code.
+    throw badRequest(`The ${name} parameter is not valid JSON.`)
+  }
+}
