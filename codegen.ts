@@ -1,8 +1,8 @@
 import type { CodegenConfig } from '@graphql-codegen/cli'
 
 /**
- * GraphQL Code Generator: typed documents for the client tests, generated from the
- * printed schema and the operations in test/clients/*.graphql. The output in
+ * GraphQL Code Generator: typed documents for the client tests and the trusted-documents
+ * manifest, generated from the printed schema and the operations in test/clients/*.graphql. The output in
  * test/generated/ is committed, so `npm run typecheck` checks the clients against the
  * schema without running codegen; test/clients/codegen.test.ts fails when it is stale.
  * Regenerate with `npm run codegen`.
@@ -17,6 +17,10 @@ const config: CodegenConfig = {
       presetConfig: {
         // Operations select fields directly; no useFragment() unmasking needed.
         fragmentMasking: false,
+        // Also writes persisted-documents.json, the manifest a server started with
+        // TRUSTED_DOCUMENTS runs from; each typed document carries its hash in
+        // `__meta__.hash`. SHA-256, as the server expects (the preset's default is SHA-1).
+        persistedDocuments: { hashAlgorithm: 'sha256' },
       },
       config: {
         scalars: { DateTime: 'string' },

@@ -13,7 +13,7 @@ import { newRequestId, runInRequestScope } from './observability/request-scope.t
 import { createProxyHint } from './net/proxy-hint.ts'
 import { maxBodyBytes, useBodyLimit } from './http/body-limit.ts'
 import { useCors } from './http/cors.ts'
-import { createDocumentCache, noCache } from './http/document-cache.ts'
+import { useValidDocumentCache } from './http/document-cache.ts'
 import { useSafeRequestParsing } from './http/request-parsing.ts'
 import { useTrustedDocuments } from './http/trusted-documents.ts'
 
@@ -46,8 +46,8 @@ export function createApp(deps: Deps): App {
     // A declared Content-Length over the limit is refused unread (useBodyLimit); this
     // counts the bytes of a body sent without one (chunked).
     maxRequestBodySize: maxBodyBytes,
-    // Bounded by the bytes of what is cached, not by a count (src/http/document-cache.ts).
-    parserAndValidationCache: { documentCache: createDocumentCache(), errorCache: noCache, validationCache: true },
+    // Replaced by useValidDocumentCache: only valid documents, bounded by their size.
+    parserAndValidationCache: false,
     maskedErrors: { maskError, isDev: false },
     logging: {
       debug: (...args) => log.debug({ yoga: args.map(String) }, 'yoga'),
@@ -63,7 +63,7 @@ export function createApp(deps: Deps): App {
       useSafeRequestParsing(),
       // Trusted documents were parsed and validated at start-up; the document limits
       // guard only what a client may write itself.
-      ...(trusted ? useTrustedDocuments(trusted) : useGraphqlLimits()),
+      ...(trusted ? useTrustedDocuments(trusted) : [useValidDocumentCache(), ...useGraphqlLimits()]),
       useMissingQueryIs400(),
       useHttpRoutes(deps),
       useOperationMetrics(deps.metrics),

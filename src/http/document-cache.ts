@@ -1,21 +1,26 @@
+import type { DocumentNode } from 'graphql'
+import type { Plugin } from 'graphql-yoga'
+
 /**
- * Yoga caches parsed documents by their full text, and parse errors too, 1,024 entries
- * each, bounded by count: an attacker sending distinct documents buys about 20 times
- * each document's size in retained memory (a 2 kB document holds ≈ 45 kB of AST), and
- * keeps it. The service's clients send a handful of small documents, so this cache
- * keeps only documents worth keeping — up to `maxDocumentBytes` each — within a total
- * budget of document text, least recently used first out. Errors are never cached: a
- * document that does not parse is refused again at the cost of parsing it (the token
- * limit bounds that cost).
+ * Parse-and-validate cache for the documents worth keeping. Yoga's own keeps up to
+ * 1,024 parsed documents and 1,024 parse errors by their full text, and every
+ * validation result (failures included) beside them: bounded by count, not size, so an
+ * attacker sending distinct documents buys memory — a 2 kB document holds ≈ 45 kB, and
+ * a short invalid one more still, since each validation error keeps its stack and,
+ * through it, the request it came from.
  *
- * Yoga's validation cache is keyed by the parsed document in a WeakMap, so it is freed
- * with the entries this cache lets go.
+ * Here only documents that parsed AND validated, and came at least twice, are kept,
+ * each at most `maxDocumentChars` long, within `maxTotalChars` of document text, least
+ * recently used out. A hit skips both parsing and validation (the rules are fixed per server). A
+ * document that fails is refused again at the cost of checking it; the token limit
+ * bounds that cost. The service's clients send a handful of small documents, which all
+ * fit many times over.
  */
 
 export interface DocumentCacheOptions {
   /** Sum of the lengths of the cached documents' text (UTF-16 code units). */
   maxTotalChars: number
-  /** Longer documents are parsed every time and never cached. */
+  /** Longer documents are parsed and validated every time, never kept. */
   maxDocumentChars: number
 }
 
@@ -65,5 +70,39 @@ export function createDocumentCache<T>(options: DocumentCacheOptions = defaultDo
   }
 }
 
-/** A cache that keeps nothing (for parse errors). */
-export const noCache = { get: () => undefined, set: () => undefined }
+/** Replaces Yoga's parser and validation cache (create Yoga with `parserAndValidationCache: false`). */
+export function useValidDocumentCache(cache: DocumentCache<DocumentNode> = createDocumentCache()): Plugin {
+  // A document is kept only once it comes a second time: real clients repeat theirs all
+  // the time, while a stream of distinct documents would only churn the cache (and every
+  // evicted document is old garbage the collector must find).
+  const seenOnce = createDocumentCache<true>()
+  // Per request: the text parsed, and whether its document came from the cache.
+  const parsedText = new WeakMap<object, string>()
+  const fromCache = new WeakSet<object>()
+  return {
+    onParse({ params, context, setParsedDocument }) {
+      const text = params.source.toString()
+      const cached = cache.get(text)
+      if (cached) {
+        fromCache.add(context)
+        setParsedDocument(cached)
+        return
+      }
+      parsedText.set(context, text)
+    },
+    onValidate({ context, params, setResult }) {
+      if (fromCache.has(context)) {
+        setResult([])
+        return
+      }
+      const text = parsedText.get(context)
+      if (text === undefined) return
+      const document = params.documentAST
+      return ({ valid }) => {
+        if (!valid) return
+        if (seenOnce.get(text)) cache.set(text, document)
+        else seenOnce.set(text, true)
+      }
+    },
+  }
+}

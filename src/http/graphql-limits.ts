@@ -2,7 +2,7 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases'
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth'
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives'
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens'
-import { GraphQLError, type ValidationContext } from 'graphql'
+import { GraphQLError, validate, type ValidationContext } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 
 /**
@@ -20,6 +20,8 @@ export const graphqlLimits = {
   maxDepth: 8,
   maxTokens: 1000,
   maxDirectives: 20,
+  /** graphql-js reports up to 100 by default, each a GraphQLError with its stack. */
+  maxValidationErrors: 5,
 } as const
 
 export function useGraphqlLimits(): Plugin[] {
@@ -28,7 +30,21 @@ export function useGraphqlLimits(): Plugin[] {
     maxDepthPlugin({ ...refuse('The document is nested too deeply.'), n: graphqlLimits.maxDepth, ignoreIntrospection: true, flattenFragments: true }),
     maxAliasesPlugin({ ...refuse('The document has too many aliases.'), n: graphqlLimits.maxAliases }),
     maxDirectivesPlugin({ ...refuse('The document has too many directives.'), n: graphqlLimits.maxDirectives }),
+    useValidationErrorCap(graphqlLimits.maxValidationErrors),
   ] as Plugin[]
+}
+
+/**
+ * Validation stops after a few errors: a client needs the first ones to fix its
+ * document, and a document of unknown fields would otherwise cost a hundred errors
+ * (suggestions computed, stacks captured) on every request.
+ */
+function useValidationErrorCap(maxErrors: number): Plugin {
+  return {
+    onValidate({ setValidationFn }) {
+      setValidationFn((schema, document, rules, typeInfo) => validate(schema, document, rules, { maxErrors }, typeInfo))
+    },
+  }
 }
 
 /**

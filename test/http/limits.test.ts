@@ -52,6 +52,17 @@ describe('document limits', () => {
     expect(body.data.__schema.queryType.name).toBe('Query')
   })
 
+  it(`reports at most ${graphqlLimits.maxValidationErrors} validation errors, however many the document has`, async () => {
+    const t = await createTestApp(stores)
+    const fields = Array.from({ length: 40 }, (_, i) => `unknown${i}`).join(' ')
+    const response = await t.app.fetch('/graphql', { method: 'POST', headers: strict, body: JSON.stringify({ query: `{ me { ${fields} } }` }) })
+    expect(response.status).toBe(400)
+    const body = await response.json()
+    expect(body.errors.length).toBeGreaterThan(1)
+    expect(body.errors.length).toBeLessThanOrEqual(graphqlLimits.maxValidationErrors + 1)
+    expect(body.errors.every((e: any) => e.extensions.code === 'GRAPHQL_VALIDATION_FAILED')).toBe(true)
+  })
+
   it('refuses batched operations', async () => {
     const t = await createTestApp(stores)
     const response = await t.app.fetch('/graphql', {
