@@ -43,7 +43,13 @@ export interface AuthSettings {
   phone: PhonePolicy
   otp: OtpSettings
   allowSignUp: boolean
-  session: { refreshTokenTtlSeconds: number; maxAgeSeconds: number; reuseGraceSeconds: number }
+  session: {
+    refreshTokenTtlSeconds: number
+    maxAgeSeconds: number
+    reuseGraceSeconds: number
+    /** How long a sign-in or reauthenticate allows sensitive changes on its session. */
+    reauthWindowSeconds: number
+  }
   jwt: { accessTokenTtlSeconds: number }
 }
 

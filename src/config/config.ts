@@ -114,6 +114,7 @@ function toConfig(env: Env, problems: string[]) {
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
       maxAgeSeconds: env.SESSION_MAX_AGE_SECONDS,
       reuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
+      reauthWindowSeconds: env.REAUTH_WINDOW_SECONDS,
     },
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     corsOrigins: parseCorsOrigins(env.CORS_ORIGINS, problems),

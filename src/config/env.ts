@@ -82,6 +82,7 @@ export const envSchema = z.object({
   REFRESH_TOKEN_TTL_SECONDS: seconds(2592000),
   SESSION_MAX_AGE_SECONDS: seconds(7776000),
   REFRESH_REUSE_GRACE_SECONDS: int(30, 0),
+  REAUTH_WINDOW_SECONDS: seconds(300),
   AUDIT_RETENTION_DAYS: int(90, 0),
   CORS_ORIGINS: optionalText,
   TRUSTED_DOCUMENTS: optionalText,

@@ -14,6 +14,7 @@ export type AuthEventType =
   | 'refresh_reuse_detected'
   | 'signed_out'
   | 'session_revoked'
+  | 'reauthenticated'
 
 /** One audit row. Carries no secret: never a code, a token or a hash. */
 export interface AuthEventInput {

@@ -100,3 +100,24 @@ export function listUserSessions(prisma: PrismaClient, userId: string, now: Date
     }),
   )
 }
+
+/**
+ * Records that the holder of a live session just proved again that they hold the
+ * account's phone. False when the session is not the user's, or revoked or expired.
+ */
+export async function markAuthenticated(prisma: PrismaClient, sessionId: string, userId: string, now: Date): Promise<boolean> {
+  const updated = await databaseCall(
+    () => prisma.$executeRaw`
+      UPDATE sessions SET authenticated_at = ${now}
+      WHERE id = ${sessionId}::uuid AND user_id = ${userId}::uuid AND revoked_at IS NULL AND expires_at > ${now}`,
+  )
+  return updated === 1
+}
+
+/** When the session last authenticated (sign-in or reauthenticate); null if unknown. */
+export async function authenticatedAt(prisma: PrismaClient, sessionId: string, userId: string): Promise<Date | null> {
+  const row = await databaseCall(() =>
+    prisma.session.findFirst({ where: { id: sessionId, userId, revokedAt: null }, select: { authenticatedAt: true } }),
+  )
+  return row?.authenticatedAt ?? null
+}

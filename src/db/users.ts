@@ -49,8 +49,9 @@ export async function signInUser(prisma: PrismaClient, request: SignInRequest): 
   const rows = await databaseCall(
     () => prisma.$queryRaw<SignInRow[]>`
       WITH signed_in AS (${userStep}), new_session AS (
-        INSERT INTO sessions (id, user_id, current_secret_hash, created_at, last_used_at, expires_at, user_agent, ip)
-        SELECT ${session.id}::uuid, id, ${session.secretHash}, ${now}, ${now}, ${session.expiresAt}, ${session.userAgent}, ${session.ip}
+        -- A sign-in is an authentication: the new session starts recently authenticated.
+        INSERT INTO sessions (id, user_id, current_secret_hash, created_at, last_used_at, expires_at, user_agent, ip, authenticated_at)
+        SELECT ${session.id}::uuid, id, ${session.secretHash}, ${now}, ${now}, ${session.expiresAt}, ${session.userAgent}, ${session.ip}, ${now}
         FROM signed_in
         RETURNING id
       ), audit AS (

@@ -37,7 +37,7 @@ export const AuthSessionType = builder.objectRef<SignedIn>('AuthSession').implem
   }),
 })
 
-function refuseOversized(value: string, error: () => Error): void {
+export function refuseOversized(value: string, error: () => Error): void {
   if (value.length > maxArgumentLength) throw error()
 }
 

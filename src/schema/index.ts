@@ -5,6 +5,7 @@ import './errors.ts'
 import './user.ts'
 import './auth.ts'
 import './session.ts'
+import './account.ts'
 
 builder.queryType({})
 builder.mutationType({})

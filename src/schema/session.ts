@@ -19,10 +19,14 @@ const SessionType = builder.objectRef<sessions.SessionView>('Session').implement
 })
 
 /** Fields for signed-in users: without a valid access token, null plus UNAUTHENTICATED. */
-async function signedIn(context: RequestContext): Promise<AccessClaims> {
+export async function signedIn(context: RequestContext): Promise<AccessClaims> {
   const claims = await context.auth()
-  if (!claims) throw new GraphQLError('Sign in first: this needs a valid access token.', { extensions: { code: 'UNAUTHENTICATED' } })
+  if (!claims) throw unauthenticated()
   return claims
+}
+
+export function unauthenticated(): GraphQLError {
+  return new GraphQLError('Sign in first: this needs a valid access token.', { extensions: { code: 'UNAUTHENTICATED' } })
 }
 
 builder.queryField('sessions', (t) =>

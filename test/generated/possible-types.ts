@@ -9,6 +9,11 @@
       "SignUpDisabledError",
       "SmsDeliveryError"
     ],
+    "ReauthenticateResult": [
+      "InvalidOtpError",
+      "RateLimitedError",
+      "Reauthenticated"
+    ],
     "RefreshSessionResult": [
       "AuthSession",
       "InvalidRefreshTokenError"
@@ -37,6 +42,11 @@
       "RateLimitedError",
       "SignUpDisabledError",
       "SmsDeliveryError"
+    ],
+    "ReauthenticateResult": [
+      "InvalidOtpError",
+      "RateLimitedError",
+      "Reauthenticated"
     ],
     "RefreshSessionResult": [
       "AuthSession",
