@@ -1,9 +1,13 @@
 import type { Server } from 'node:http'
 import v8 from 'node:v8'
 import vm from 'node:vm'
+import { execFile } from 'node:child_process'
+import path from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeServer, listen } from '../../src/http/server.ts'
 import { createTestApp, useTestStores } from '../helpers.ts'
+import { projectRoot } from '../support/server-process.ts'
 
 /**
  * Unknown documents must not be able to buy memory: 20,000 distinct documents — valid,
@@ -11,15 +15,16 @@ import { createTestApp, useTestStores } from '../helpers.ts'
  * warm-up of the same kinds of documents, few of them distinct, which brought the heap
  * to its working size.
  *
- * The service runs in this process, behind a real HTTP listener, so that the test can
- * collect garbage before each reading: without that, the resident size swings by
+ * The service runs in this process, behind a real HTTP listener (the client is another
+ * process), so that the test can collect garbage before each reading: without that, the resident size swings by
  * 100 MB or more with the timing of V8's collections and the size it lets its heap
  * grow to, and says little about what the service holds. The hook to the collector
  * lives here only, never in the service.
  */
 
 const allowedGrowthBytes = 50 * 1024 * 1024
-const concurrency = 4
+const run = promisify(execFile)
+const loadScript = path.join(projectRoot, 'test', 'support', 'document-load.ts')
 
 v8.setFlagsFromString('--expose-gc')
 const collectGarbage = vm.runInNewContext('gc') as () => void
@@ -37,48 +42,11 @@ async function residentAfterCollection(): Promise<number> {
 
 const stores = useTestStores()
 
-/** The n-th document of a kind: valid, failing validation or parsing, small or large. */
-function nthDocument(n: number, salt: string): string {
-  const tag = `${salt}${n}`
-  switch (n % 10) {
-    case 0:
-    case 1:
-    case 2:
-      return `query Q${tag} { me { id } a${tag}: me { phone createdAt } }`
-    case 3:
-    case 4:
-      return `query { nothing${tag} { id } me { missing${tag} } }`
-    case 5:
-    case 6:
-      return `query { me { id ${tag}`
-    case 7:
-      // About 4 kB and 450 tokens, valid: a large parsed document.
-      return `query L${tag} { me { id ${'phone createdAt lastSignInAt '.repeat(150)}} }`
-    case 8:
-      // About 3 kB, a hundred names that are no field: a large invalid document.
-      return `query { me { ${Array.from({ length: 100 }, (_, i) => `f${i}${tag}`).join(' ')} } }`
-    default:
-      // About 10 kB of comment around a small valid document.
-      return `# ${tag} ${'padding '.repeat(1250)}\nquery P${tag} { me { id phone } }`
-  }
-}
-
-/** `count` requests; with `distinct` below `count`, the documents repeat with that period. */
+/** Sends `count` documents from a separate client process (test/support/document-load.ts). */
 async function sendDocuments(baseUrl: string, count: number, salt: string, distinct = count): Promise<void> {
-  let next = 0
-  const worker = async () => {
-    while (next < count) {
-      const query = nthDocument(next++ % distinct, salt)
-      const response = await fetch(`${baseUrl}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-        body: JSON.stringify({ query }),
-      })
-      expect(response.status).toBeLessThan(500)
-      await response.arrayBuffer()
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker))
+  const args = ['--import', 'tsx', loadScript, baseUrl, String(count), salt, String(distinct)]
+  const { stderr } = await run(process.execPath, args, { cwd: projectRoot, timeout: 150_000 })
+  if (stderr.trim()) console.log(stderr)
 }
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0)
