@@ -62,6 +62,14 @@ export class SignUpDisabledError extends DomainError {
   }
 }
 
+export class ReauthenticationRequiredError extends DomainError {
+  readonly code = 'REAUTHENTICATION_REQUIRED'
+  constructor(message = 'This change needs a recent sign-in: call reauthenticate with a code sent to your number, then try again.') {
+    super(message)
+    this.name = 'ReauthenticationRequiredError'
+  }
+}
+
 export class InvalidRefreshTokenError extends DomainError {
   readonly code = 'INVALID_REFRESH_TOKEN'
   constructor(message = 'The refresh token is not valid; sign in again.') {

@@ -83,6 +83,10 @@ export function createOtpStore(redis: RedisClient, keyPrefix: string) {
     async releaseClaim(phone: string, claimId: string): Promise<void> {
       await run(scripts.settleClaim([phoneKey(phone, 'otp')], [claimId, 'release']))
     },
+    /** The number's pending code (and any claim on it) is gone: it can never be used. */
+    async discardCode(phone: string): Promise<void> {
+      await run(redis.del(phoneKey(phone, 'otp')))
+    },
     /** Wrong tries the pending code still allows, without counting anything. */
     async attemptsRemaining(phone: string, maxAttempts: number): Promise<number> {
       const [state, failures] = await run(redis.hmget(phoneKey(phone, 'otp'), 'state', 'failures'))

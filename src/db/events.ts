@@ -15,6 +15,7 @@ export type AuthEventType =
   | 'signed_out'
   | 'session_revoked'
   | 'reauthenticated'
+  | 'account_deleted'
 
 /** One audit row. Carries no secret: never a code, a token or a hash. */
 export interface AuthEventInput {
@@ -30,11 +31,19 @@ export interface AuthEventInput {
 export interface EventSink {
   /** Queues an event; never blocks the request and never throws. */
   record(event: AuthEventInput): void
+  /**
+   * Removes these numbers from the events still queued; settles once a batch that was
+   * already being written has landed (so a scrub of the table after that finds it).
+   */
+  forgetPhones?(phones: readonly string[]): Promise<void>
 }
 
 /** One event, several sinks (the audit writer and the metrics). */
 export function fanOutEvents(...sinks: EventSink[]): EventSink {
-  return { record: (event) => sinks.forEach((sink) => sink.record(event)) }
+  return {
+    record: (event) => sinks.forEach((sink) => sink.record(event)),
+    forgetPhones: async (phones) => void (await Promise.all(sinks.map((sink) => sink.forgetPhones?.(phones)))),
+  }
 }
 
 export interface EventWriterOptions {
@@ -87,6 +96,11 @@ export function createEventWriter(prisma: PrismaClient, logger: Logger, options:
         return
       }
       queue.push({ ...event, createdAt: options.now() })
+    },
+    async forgetPhones(phones: readonly string[]): Promise<void> {
+      const forgotten = new Set(phones)
+      queue = queue.map((event) => (event.phone && forgotten.has(event.phone) ? { ...event, phone: null } : event))
+      await flushing
     },
     /** Writes everything queued so far. */
     flush,

@@ -80,6 +80,8 @@ export async function databaseCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call()
   } catch (error) {
+    // An outage of another store inside a transaction (Redis) keeps its own name.
+    if (error instanceof ServiceUnavailableError) throw error
     throw new ServiceUnavailableError('database', { cause: error })
   }
 }

@@ -3,6 +3,7 @@ import {
   InvalidOtpError,
   InvalidPhoneError,
   InvalidRefreshTokenError,
+  ReauthenticationRequiredError,
   RateLimitedError,
   SignUpDisabledError,
   SmsDeliveryError,
@@ -47,6 +48,13 @@ builder.objectType(InvalidRefreshTokenError, {
   name: 'InvalidRefreshTokenError',
   description: 'The refresh token is unknown, expired, revoked or already used (code INVALID_REFRESH_TOKEN).',
   isTypeOf: (value) => value instanceof InvalidRefreshTokenError,
+})
+
+builder.objectType(ReauthenticationRequiredError, {
+  ...common,
+  name: 'ReauthenticationRequiredError',
+  description: 'The change needs a recent authentication of this session: sign in again or call reauthenticate first (code REAUTHENTICATION_REQUIRED).',
+  isTypeOf: (value) => value instanceof ReauthenticationRequiredError,
 })
 
 builder.objectType(RateLimitedError, {

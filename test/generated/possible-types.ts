@@ -1,11 +1,16 @@
 
       export type PossibleTypesResultData = {
   "possibleTypes": {
+    "DeleteAccountResult": [
+      "AccountDeleted",
+      "ReauthenticationRequiredError"
+    ],
     "Error": [
       "InvalidOtpError",
       "InvalidPhoneError",
       "InvalidRefreshTokenError",
       "RateLimitedError",
+      "ReauthenticationRequiredError",
       "SignUpDisabledError",
       "SmsDeliveryError"
     ],
@@ -35,11 +40,16 @@
 };
       const result: PossibleTypesResultData = {
   "possibleTypes": {
+    "DeleteAccountResult": [
+      "AccountDeleted",
+      "ReauthenticationRequiredError"
+    ],
     "Error": [
       "InvalidOtpError",
       "InvalidPhoneError",
       "InvalidRefreshTokenError",
       "RateLimitedError",
+      "ReauthenticationRequiredError",
       "SignUpDisabledError",
       "SmsDeliveryError"
     ],

@@ -1,0 +1,65 @@
+import type { PrismaClient } from '../generated/prisma/client.ts'
+import { databaseCall } from './users.ts'
+
+export interface DeleteUserRequest {
+  userId: string
+  /** The session asking; it must have authenticated at or after `recentSince`. */
+  sessionId: string
+  recentSince: Date
+  now: Date
+  /**
+   * Runs inside the transaction, with the user and its sessions locked, before the
+   * deletion commits: ends those sessions for good elsewhere (revocation markers). If
+   * it throws, nothing is deleted.
+   */
+  beforeCommit(sessionIds: string[], phone: string): Promise<void>
+}
+
+export type DeleteUserOutcome =
+  | { status: 'DELETED'; phones: string[] }
+  | { status: 'NOT_RECENT' }
+  | { status: 'GONE' }
+
+/** Long enough for the Redis writes inside; a stuck transaction must not hold locks. */
+const transactionTimeoutMs = 5000
+
+/**
+ * Deletes a user and everything that names them: the sessions (by cascade) and every
+ * phone number the account ever held, wherever the audit trail has it — rows of the user
+ * keep their user id (pseudonymous), rows without one (code requests) lose the number.
+ */
+export async function deleteUser(prisma: PrismaClient, request: DeleteUserRequest): Promise<DeleteUserOutcome> {
+  const { userId, sessionId, now } = request
+  return databaseCall(() =>
+    prisma.$transaction(
+      async (tx) => {
+        // The user row lock orders this against a concurrent sign-in with the same
+        // number (its upsert waits, then creates a NEW user once this commits).
+        const users = await tx.$queryRaw<{ phone: string }[]>`SELECT phone FROM users WHERE id = ${userId}::uuid FOR UPDATE`
+        const phone = users[0]?.phone
+        if (phone === undefined) return { status: 'GONE' as const }
+        const caller = await tx.$queryRaw<{ authenticated_at: Date | null }[]>`
+          SELECT authenticated_at FROM sessions WHERE id = ${sessionId}::uuid AND user_id = ${userId}::uuid AND revoked_at IS NULL`
+        const authenticatedAt = caller[0]?.authenticated_at
+        if (!authenticatedAt || authenticatedAt < request.recentSince) return { status: 'NOT_RECENT' as const }
+        // Locked, so a refresh racing this cannot rotate a session the markers miss.
+        const sessions = await tx.$queryRaw<{ id: string }[]>`
+          SELECT id FROM sessions WHERE user_id = ${userId}::uuid AND revoked_at IS NULL FOR UPDATE`
+        await request.beforeCommit(sessions.map((s) => s.id), phone)
+        const held = await tx.$queryRaw<{ phone: string }[]>`
+          SELECT DISTINCT phone FROM auth_events WHERE user_id = ${userId}::uuid AND phone IS NOT NULL`
+        const phones = [...new Set([phone, ...held.map((row) => row.phone)])]
+        await tx.$executeRaw`UPDATE auth_events SET phone = NULL WHERE user_id = ${userId}::uuid OR phone = ANY(${phones}::text[])`
+        await tx.$executeRaw`DELETE FROM users WHERE id = ${userId}::uuid`
+        await tx.$executeRaw`INSERT INTO auth_events (created_at, type, user_id, session_id) VALUES (${now}, 'account_deleted', ${userId}::uuid, ${sessionId}::uuid)`
+        return { status: 'DELETED' as const, phones }
+      },
+      { timeout: transactionTimeoutMs, maxWait: transactionTimeoutMs },
+    ),
+  )
+}
+
+/** Removes numbers from audit rows written after the deletion's own scrub (a batch in flight). */
+export async function forgetPhonesInAudit(prisma: PrismaClient, phones: string[]): Promise<void> {
+  await databaseCall(() => prisma.$executeRaw`UPDATE auth_events SET phone = NULL WHERE phone = ANY(${phones}::text[])`)
+}
