@@ -154,4 +154,23 @@ describeReal('two instances on one Redis and one PostgreSQL', ['redis', 'postgre
     expect(answers.filter((answer) => answer.__typename === 'OtpSent')).toHaveLength(2)
     expect(a.inbox.countFor(phone) + b.inbox.countFor(phone)).toBe(2)
   })
+
+  it('reauthenticates on B with a code requested on A', async () => {
+    const [a, b] = await instances({ OTP_RESEND_COOLDOWN_SECONDS: '0' })
+    const session = await a.signIn()
+    await a.requestOtp(session.user.phone)
+    const answer = await b.gql('mutation($otp: String!) { reauthenticate(otp: $otp) { __typename } }', { otp: a.inbox.lastCodeFor(session.user.phone) }, { headers: { authorization: `Bearer ${session.accessToken}` } })
+    expect(answer.data?.reauthenticate).toEqual({ __typename: 'Reauthenticated' })
+  })
+
+  it('refuses on B, at once, the tokens of an account deleted on A', async () => {
+    const [a, b] = await instances({ OTP_RESEND_COOLDOWN_SECONDS: '0' })
+    const session = await a.signIn()
+    const other = await b.signIn(session.user.phone)
+    const bearer = { headers: { authorization: `Bearer ${session.accessToken}` } }
+    expect((await a.gql('mutation { deleteAccount { __typename } }', {}, bearer)).data?.deleteAccount).toEqual({ __typename: 'AccountDeleted' })
+    for (const token of [session.accessToken, other.accessToken]) {
+      expect((await b.gql('{ me { id } }', {}, { headers: { authorization: `Bearer ${token}` } })).data?.me).toBeNull()
+    }
+  })
 })
