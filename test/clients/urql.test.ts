@@ -1,7 +1,9 @@
 import { Client, cacheExchange, fetchExchange, type CombinedError } from '@urql/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  DeleteAccountDocument,
   MeDocument,
+  ReauthenticateDocument,
   RefreshSessionDocument,
   RequestOtpDocument,
   SessionsDocument,
@@ -36,7 +38,7 @@ describe('@urql/core client with generated types', () => {
   const spent: { firstRefreshToken?: string; signedOutRefreshToken?: string; accessToken?: string } = {}
 
   beforeAll(async () => {
-    server = await startServer()
+    server = await startServer({ env: { OTP_RESEND_COOLDOWN_SECONDS: '1' } })
     client = new Client({
       url: `${server.baseUrl}/graphql`,
       exchanges: [cacheExchange, fetchExchange],
@@ -147,5 +149,29 @@ describe('@urql/core client with generated types', () => {
     const result = await client.query(SessionsDocument, {}, { requestPolicy: 'network-only' }).toPromise()
     expect(result.data?.sessions).toBeNull()
     expect(errorCodes(result.error)).toEqual(['UNAUTHENTICATED'])
+  })
+  it('deletes the account as the README shows: requestOtp, reauthenticate, deleteAccount', async () => {
+    const deletingPhone = randomIndianMobile()
+    let from = server.logs().length
+    const sent = (await client.mutation(RequestOtpDocument, { phone: deletingPhone }).toPromise()).data!.requestOtp
+    if (sent.__typename !== 'OtpSent') throw new Error(`requestOtp answered ${JSON.stringify(sent)}`)
+    let [, code] = await server.waitForLog(consoleCodePattern(sent.phone, sent.codeLength), 5_000, from)
+    const signedIn = (await client.mutation(VerifyOtpDocument, { phone: deletingPhone, otp: code! }).toPromise()).data!.verifyOtp
+    if (signedIn.__typename !== 'AuthSession') throw new Error(`verifyOtp answered ${JSON.stringify(signedIn)}`)
+    session = signedIn
+
+    from = server.logs().length
+    // The resend cooldown of the sign-in code has to pass first.
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    const resent = (await client.mutation(RequestOtpDocument, { phone: deletingPhone }).toPromise()).data!.requestOtp
+    if (resent.__typename !== 'OtpSent') throw new Error(`requestOtp answered ${JSON.stringify(resent)}`)
+    ;[, code] = await server.waitForLog(consoleCodePattern(sent.phone, sent.codeLength), 5_000, from)
+    const reauth = (await client.mutation(ReauthenticateDocument, { otp: code! }).toPromise()).data?.reauthenticate
+    expect(reauth?.__typename).toBe('Reauthenticated')
+    const deleted = (await client.mutation(DeleteAccountDocument, {}).toPromise()).data?.deleteAccount
+    expect(deleted).toMatchObject({ __typename: 'AccountDeleted', userId: signedIn.user.id })
+    const me = await client.query(MeDocument, {}, { requestPolicy: 'network-only' }).toPromise()
+    expect(me.data?.me).toBeNull()
+    session = undefined
   })
 })
