@@ -25,19 +25,15 @@ export async function reauthenticate(deps: AuthDeps, claims: AccessClaims, code:
   const phone = user.phone
   return withClaimedCode(deps, phone, code, client, async (claimId) => {
     const now = deps.clock.now()
-    let marked: boolean
+    let marked = false
     try {
       marked = await sessionRows.markAuthenticated(deps.prisma, claims.sessionId, user.id, now)
-    } catch (error) {
-      await deps.otpStore.releaseClaim(phone, claimId)
-      throw error
+    } finally {
+      // Not marked — the database failed, or the session ended between the token check
+      // and now: the code stays usable (to retry, or to sign in again).
+      if (!marked) await deps.otpStore.releaseClaim(phone, claimId)
     }
-    // The session ended between the token check and now (revoked, expired): the code
-    // stays usable (to sign in again) and the caller is answered as signed out.
-    if (!marked) {
-      await deps.otpStore.releaseClaim(phone, claimId)
-      return null
-    }
+    if (!marked) return null
     await consumeQuietly(deps, phone, claimId)
     audit(deps, client, { type: 'reauthenticated', userId: user.id, sessionId: claims.sessionId })
     deps.logger.info({ event: 'auth.reauthenticated', userId: user.id, sessionId: claims.sessionId }, 'reauthenticated')

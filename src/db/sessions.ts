@@ -113,11 +113,3 @@ export async function markAuthenticated(prisma: PrismaClient, sessionId: string,
   )
   return updated === 1
 }
-
-/** When the session last authenticated (sign-in or reauthenticate); null if unknown. */
-export async function authenticatedAt(prisma: PrismaClient, sessionId: string, userId: string): Promise<Date | null> {
-  const row = await databaseCall(() =>
-    prisma.session.findFirst({ where: { id: sessionId, userId, revokedAt: null }, select: { authenticatedAt: true } }),
-  )
-  return row?.authenticatedAt ?? null
-}

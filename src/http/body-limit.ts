@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga'
+import { badRequestResponse } from './bad-request.ts'
 
 /** Far above any real request of this API (a sign-in is about 300 bytes). */
 export const maxBodyBytes = 64 * 1024
@@ -12,12 +13,7 @@ export function useBodyLimit(limitBytes = maxBodyBytes): Plugin {
     onRequest({ request, endResponse }) {
       const declared = Number(request.headers.get('content-length') ?? 0)
       if (declared > limitBytes) {
-        endResponse(
-          Response.json(
-            { errors: [{ message: `The request body is over ${limitBytes} bytes.`, extensions: { code: 'BAD_REQUEST' } }] },
-            { status: 413, headers: { connection: 'close' } },
-          ),
-        )
+        endResponse(badRequestResponse(`The request body is over ${limitBytes} bytes.`, 413, { connection: 'close' }))
       }
     },
   }

@@ -9,14 +9,13 @@ import type { CorsOrigins } from '../config/parsers.ts'
  * `https://app.example.com`. Every answer says `Vary: Origin`, so a shared cache never
  * serves one origin's answer to another.
  */
-export type { CorsOrigins }
 
 const allowedMethods = 'GET, POST, OPTIONS'
 /** Request headers a browser client of this API sends. */
 const allowedHeaders = ['accept', 'authorization', 'content-type', 'x-request-id', 'apollographql-client-name', 'apollographql-client-version']
 const preflightMaxAgeSeconds = 600
 
-export function isOriginAllowed(origin: string | null, allowed: CorsOrigins): origin is string {
+function isOriginAllowed(origin: string | null, allowed: CorsOrigins): origin is string {
   if (!origin || origin === 'null') return false
   return allowed === '*' || allowed.has(origin.toLowerCase())
 }

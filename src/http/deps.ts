@@ -3,9 +3,6 @@ import type { Config } from '../config/config.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import type { TrustedDocuments } from './trusted-documents.ts'
 
-export type { Clock, ClientInfo } from '../auth/deps.ts'
-export { systemClock } from '../auth/deps.ts'
-
 /** A dependency that /readyz asks whether it answers. */
 export interface ReadinessCheck {
   name: string

@@ -24,7 +24,7 @@ export interface DocumentCacheOptions {
   maxDocumentChars: number
 }
 
-export const defaultDocumentCacheOptions: DocumentCacheOptions = {
+const defaultDocumentCacheOptions: DocumentCacheOptions = {
   maxTotalChars: 128 * 1024,
   maxDocumentChars: 8 * 1024,
 }

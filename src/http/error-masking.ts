@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import { ServiceUnavailableError } from '../common/errors.ts'
 import type { Logger } from '../observability/logger.ts'
+import { badRequest } from './bad-request.ts'
 import { currentRequestId } from '../observability/request-scope.ts'
 
 /**
@@ -88,7 +89,7 @@ export function useMissingQueryIs400(): Plugin {
   return {
     onParams({ params }) {
       if (typeof params.query !== 'string' || params.query.trim() === '') {
-        throw new GraphQLError('Must provide query string.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } })
+        throw badRequest('Must provide query string.')
       }
     },
   }

@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql'
 import type { GraphQLParams, Plugin } from 'graphql-yoga'
+import { badRequest, badRequestResponse } from './bad-request.ts'
 
 /**
  * How a request's GraphQL parameters are read. Yoga's own GET and form parsers call
@@ -19,15 +19,6 @@ const documentIds = new WeakMap<Request, string>()
 /** The `documentId` the request carried (GET parameter or JSON body member), if any. */
 export function documentIdOf(request: Request): string | undefined {
   return documentIds.get(request)
-}
-
-export function badRequest(message: string, status = 400): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status } } })
-}
-
-/** A 4xx answer outside GraphQL execution, in the same JSON shape as every other error. */
-export function badRequestResponse(message: string, status: number, headers: Record<string, string> = {}): Response {
-  return Response.json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }, { status, headers })
 }
 
 export function useSafeRequestParsing(): Plugin {

@@ -104,6 +104,17 @@ describe('reauthenticate', () => {
     expect((await t.verifyOtp(phone, code)).__typename).toBe('AuthSession')
   })
 
+  it('leaves the code usable when the session ended after its token was checked', async () => {
+    const t = await createTestApp({ ...stores, env: { OTP_RESEND_COOLDOWN_SECONDS: '0' } })
+    const { session, phone, code } = await signedInWithCode(t)
+    // Ended in the database only: the token still passes its check, the marking fails.
+    await t.deps.prisma.session.update({ where: { id: session.sessionId }, data: { revokedAt: t.clock.now() } })
+    const answer = await reauthenticate(t, session.accessToken, code)
+    expect(answer.data?.reauthenticate).toBeNull()
+    expect(answer.errors?.map((e) => e.extensions.code)).toEqual(['UNAUTHENTICATED'])
+    expect((await t.verifyOtp(phone, code)).__typename).toBe('AuthSession')
+  })
+
   it('is not renewed by a refresh: only a sign-in or reauthenticate sets it', async () => {
     const t = await createTestApp(stores)
     const session = await t.signIn()
