@@ -1,36 +1,38 @@
 import { randomUUID } from 'node:crypto'
 import type { AuthDeps, ClientInfo } from './deps.ts'
 import { InvalidOtpError, RateLimitedError, type InvalidOtpReason } from './errors.ts'
-import { codeDigest, isWellFormedCode } from './otp.ts'
+import { codeDigest, isWellFormedCode, type CodeSlot } from './otp.ts'
 import { audit, otpSecret, retryAfterSeconds } from './flow-helpers.ts'
 
 /**
- * Checks a sign-in code for `phone` under every attempt limit — shape check → IP failure
+ * Checks the code of `slot` under every attempt limit — shape check → IP failure
  * budget → one phone script that checks the code and, when it matches, CLAIMS it — and
  * hands the claim to `useClaim`, which must consume it once its work is committed or
  * release it when that failed (so the person can retry the same code). Shared by
- * verifyOtp and reauthenticate, so both spend the same per-code, per-phone and per-IP
- * budgets.
+ * verifyOtp, reauthenticate and confirmPhoneChange, so all spend the same per-code,
+ * per-phone and per-IP budgets.
  */
 export async function withClaimedCode<T>(
   deps: AuthDeps,
-  phone: string,
+  slot: CodeSlot,
   code: string,
   client: ClientInfo,
   useClaim: (claimId: string) => Promise<T>,
 ): Promise<T> {
   const { config, otpStore } = deps
   const otp = config.otp
+  const { phone } = slot
+  const userId = slot.change?.userId
   const fail = (reason: InvalidOtpReason, attemptsRemaining: number) => {
-    audit(deps, client, { type: 'otp_failed', phone, detail: reason })
+    audit(deps, client, { type: 'otp_failed', phone, userId, detail: reason })
     return new InvalidOtpError(reason, attemptsRemaining)
   }
   const refuse = (limit: string, retryAfterMs: number) => {
-    audit(deps, client, { type: 'rate_limited', phone, detail: limit })
+    audit(deps, client, { type: 'rate_limited', phone, userId, detail: limit })
     return new RateLimitedError(retryAfterSeconds(retryAfterMs))
   }
   // A typo is not a guess: malformed input is answered without counting an attempt.
-  if (!isWellFormedCode(code, otp.length)) throw fail('MALFORMED', await otpStore.attemptsRemaining(phone, otp.maxAttempts))
+  if (!isWellFormedCode(code, otp.length)) throw fail('MALFORMED', await otpStore.attemptsRemaining(slot, otp.maxAttempts))
   // The IP's failure budget is taken BEFORE the guess: reading it first and counting
   // afterwards lets many concurrent guesses (on any instance) all pass the check. A
   // verify that turns out not to be a failure gives its unit back.
@@ -38,11 +40,11 @@ export async function withClaimedCode<T>(
   if (!ipDecision.allowed) throw refuse('ip-failures', ipDecision.retryAfterMs)
 
   const claimId = randomUUID()
-  const outcome = await otpStore.verifyCode(phone, codeDigest(otpSecret(config), phone, code), claimId, otp)
+  const outcome = await otpStore.verifyCode(slot, codeDigest(otpSecret(config), slot, code), claimId, otp)
   const failed = outcome.status === 'INCORRECT' || (outcome.status === 'TOO_MANY_ATTEMPTS' && outcome.burntNow)
   const refunded = failed ? Promise.resolve() : refundQuietly(deps, client)
   if (outcome.status === 'CLAIMED') {
-    audit(deps, client, { type: 'otp_verified', phone })
+    audit(deps, client, { type: 'otp_verified', phone, userId })
     // The refund (IP domain) runs alongside the claim's work: no extra wait.
     return (await Promise.all([useClaim(claimId), refunded]))[0]
   }
@@ -72,10 +74,10 @@ async function refundQuietly(deps: AuthDeps, client: ClientInfo): Promise<void> 
  * The work is committed; deleting the claimed code is housekeeping. If Redis fails here
  * the claim stays "claimed" until its TTL, which no verify can ever use again.
  */
-export async function consumeQuietly(deps: AuthDeps, phone: string, claimId: string): Promise<void> {
+export async function consumeQuietly(deps: AuthDeps, slot: CodeSlot, claimId: string): Promise<void> {
   try {
-    await deps.otpStore.consumeClaim(phone, claimId)
+    await deps.otpStore.consumeClaim(slot, claimId)
   } catch (error) {
-    deps.logger.warn({ event: 'otp.consume_failed', phone, err: error }, 'claimed code left to expire')
+    deps.logger.warn({ event: 'otp.consume_failed', phone: slot.phone, err: error }, 'claimed code left to expire')
   }
 }

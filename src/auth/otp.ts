@@ -25,11 +25,25 @@ export function isWellFormedCode(code: string, length: number): boolean {
 }
 
 /**
- * The only form in which a code is stored: HMAC-SHA256 keyed by OTP_SECRET over the
- * phone and the code. A leaked Redis dump then reveals nothing (brute-forcing 10^6
- * codes needs the key), and binding the phone stops a code for one number from
- * matching another number's digest.
+ * Where a code lives and what it can do: sign in with `phone`, or — with `change` — move
+ * that user's account to `phone`, from that session only. A change code is stored apart
+ * from the number's sign-in code (otp-store.ts) and its digest is bound to the user and
+ * the session too, so it can never confirm anybody else's change.
  */
-export function codeDigest(secret: Buffer, phoneE164: string, code: string): string {
-  return createHmac('sha256', secret).update(phoneE164).update('\u0000').update(code).digest('hex')
+export interface CodeSlot {
+  phone: string
+  change?: { userId: string; sessionId: string }
+}
+
+/**
+ * The only form in which a code is stored: HMAC-SHA256 keyed by OTP_SECRET over the
+ * slot and the code. A leaked Redis dump then reveals nothing (brute-forcing 10^6
+ * codes needs the key), and binding the phone stops a code for one number from
+ * matching another number's digest. Change digests start with a label no phone number
+ * can start with, so the two kinds never collide.
+ */
+export function codeDigest(secret: Buffer, slot: CodeSlot, code: string): string {
+  const hmac = createHmac('sha256', secret)
+  if (slot.change) hmac.update('phone-change').update('\u0000').update(slot.change.userId).update('\u0000').update(slot.change.sessionId).update('\u0000')
+  return hmac.update(slot.phone).update('\u0000').update(code).digest('hex')
 }

@@ -22,8 +22,8 @@ export async function reauthenticate(deps: AuthDeps, claims: AccessClaims, code:
   const user = await loadUser(deps, claims.userId)
   // The account is gone (deleted since the token was issued): nothing to prove.
   if (!user) return null
-  const phone = user.phone
-  return withClaimedCode(deps, phone, code, client, async (claimId) => {
+  const slot = { phone: user.phone }
+  return withClaimedCode(deps, slot, code, client, async (claimId) => {
     const now = deps.clock.now()
     let marked = false
     try {
@@ -31,10 +31,10 @@ export async function reauthenticate(deps: AuthDeps, claims: AccessClaims, code:
     } finally {
       // Not marked — the database failed, or the session ended between the token check
       // and now: the code stays usable (to retry, or to sign in again).
-      if (!marked) await deps.otpStore.releaseClaim(phone, claimId)
+      if (!marked) await deps.otpStore.releaseClaim(slot, claimId)
     }
     if (!marked) return null
-    await consumeQuietly(deps, phone, claimId)
+    await consumeQuietly(deps, slot, claimId)
     audit(deps, client, { type: 'reauthenticated', userId: user.id, sessionId: claims.sessionId })
     deps.logger.info({ event: 'auth.reauthenticated', userId: user.id, sessionId: claims.sessionId }, 'reauthenticated')
     const windowSeconds = deps.config.session.reauthWindowSeconds

@@ -1,82 +1,16 @@
-import { randomUUID } from 'node:crypto'
 import type { AuthDeps, ClientInfo } from './deps.ts'
-import { SmsSendError } from '../sms/sender.ts'
-import { RateLimitedError, SmsDeliveryError } from './errors.ts'
-import { codeDigest, generateCode } from './otp.ts'
-import { audit, resolvePhone, retryAfterSeconds, otpSecret } from './flow-helpers.ts'
+import { sendCodeUnderLimits, type OtpSent } from './code-send.ts'
+import { audit, resolvePhone } from './flow-helpers.ts'
 
-export interface OtpSent {
-  phone: string
-  expiresAt: Date
-  expiresInSeconds: number
-  resendAvailableAt: Date
-  resendAfterSeconds: number
-  codeLength: number
-}
+export type { OtpSent } from './code-send.ts'
 
 /**
- * requestOtp: number → IP budget → global breaker → one phone script (cooldown, send
- * cap, store) → SMS. The answer is the same whether or not an account exists, and the
- * database is never asked, so it reveals nothing about who has signed up.
+ * requestOtp: a sign-in code for the number, under every send limit (code-send.ts). The
+ * answer is the same whether or not an account exists, and the database is never
+ * asked, so it reveals nothing about who has signed up.
  */
 export async function requestOtp(deps: AuthDeps, phoneInput: string, client: ClientInfo): Promise<OtpSent> {
-  const { config, otpStore, clock, logger } = deps
-  const otp = config.otp
-  const { phone, testCode } = resolvePhone(phoneInput, config)
+  const { phone, testCode } = resolvePhone(phoneInput, deps.config)
   audit(deps, client, { type: 'otp_requested', phone })
-  const refuse = (limit: string, retryAfterMs: number) => {
-    audit(deps, client, { type: 'rate_limited', phone, detail: limit })
-    return new RateLimitedError(retryAfterSeconds(retryAfterMs))
-  }
-
-  // The IP budget is checked before anything touches the phone's keys, so a request
-  // refused here can neither replace someone's pending code nor spend their budget.
-  const ipDecision = await otpStore.reserve('ip-sends', client.ipKey, otp.maxSendsPerIp, otp.sendWindowSeconds)
-  if (!ipDecision.allowed) throw refuse('ip-sends', ipDecision.retryAfterMs)
-  const globalDecision = await otpStore.reserve('global-sends', 'all', otp.maxSendsGlobal, otp.sendWindowSeconds)
-  if (!globalDecision.allowed) {
-    await otpStore.refund('ip-sends', client.ipKey, otp.maxSendsPerIp)
-    throw refuse('global-sends', globalDecision.retryAfterMs)
-  }
-
-  const code = testCode ?? generateCode(otp.length, deps.random)
-  const codeId = randomUUID()
-  const stored = await otpStore.storeCode(phone, codeDigest(otpSecret(config), phone, code), codeId, otp)
-  if (stored.status !== 'STORED') {
-    await otpStore.refund('ip-sends', client.ipKey, otp.maxSendsPerIp)
-    await otpStore.refund('global-sends', 'all', otp.maxSendsGlobal)
-    throw refuse(stored.status === 'COOLDOWN' ? 'cooldown' : 'phone-sends', stored.retryAfterMs)
-  }
-
-  if (testCode !== undefined) {
-    logger.warn({ event: 'otp.test_number_used', phone, ip: client.ip }, 'test phone number: code stored, no SMS sent')
-    audit(deps, client, { type: 'test_number_used', phone, detail: 'requested' })
-  } else {
-    await sendCode(deps, phone, code, codeId, client)
-  }
-  const now = clock.now()
-  return {
-    phone,
-    expiresAt: new Date(now.getTime() + otp.ttlSeconds * 1000),
-    expiresInSeconds: otp.ttlSeconds,
-    resendAvailableAt: new Date(now.getTime() + otp.resendCooldownSeconds * 1000),
-    resendAfterSeconds: otp.resendCooldownSeconds,
-    codeLength: otp.length,
-  }
-}
-
-async function sendCode(deps: AuthDeps, phone: string, code: string, codeId: string, client: ClientInfo): Promise<void> {
-  try {
-    await deps.sms.send({ phone, code })
-  } catch (error) {
-    const outcome = error instanceof SmsSendError ? error.outcome : 'maybe-sent'
-    deps.logger.warn({ event: 'otp.send_failed', phone, outcome, err: error }, 'SMS not delivered to the provider')
-    // A message that definitely did not leave must not leave a usable code or a
-    // cooldown behind; one that may still arrive keeps its code until the TTL.
-    audit(deps, client, { type: 'otp_send_failed', phone, detail: outcome })
-    if (outcome === 'not-sent') await deps.otpStore.withdrawCode(phone, codeId)
-    throw new SmsDeliveryError()
-  }
-  deps.logger.info({ event: 'otp.sent', phone, provider: deps.sms.name }, 'code sent')
-  audit(deps, client, { type: 'otp_sent', phone, detail: deps.sms.name })
+  return sendCodeUnderLimits(deps, { phone }, testCode, client)
 }

@@ -17,7 +17,7 @@ export type SignedIn = SessionGrant
  */
 export async function verifyOtp(deps: AuthDeps, phoneInput: string, code: string, client: ClientInfo): Promise<SignedIn> {
   const { phone, testCode } = resolvePhone(phoneInput, deps.config)
-  return withClaimedCode(deps, phone, code, client, (claimId) => {
+  return withClaimedCode(deps, { phone }, code, client, (claimId) => {
     if (testCode !== undefined) audit(deps, client, { type: 'test_number_used', phone, detail: 'verified' })
     return signInWithClaim(deps, phone, claimId, client)
   })
@@ -38,11 +38,11 @@ async function signInWithClaim(deps: AuthDeps, phone: string, claimId: string, c
     })
   } catch (error) {
     // Nothing was written: hand the code back so the person can retry it.
-    await otpStore.releaseClaim(phone, claimId)
+    await otpStore.releaseClaim({ phone }, claimId)
     throw error
   }
   // Deleting the claimed code overlaps with signing the token; both finish before the answer.
-  const consumed = consumeQuietly(deps, phone, claimId)
+  const consumed = consumeQuietly(deps, { phone }, claimId)
   if (!signedIn) {
     await consumed
     throw new SignUpDisabledError()

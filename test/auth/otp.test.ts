@@ -43,23 +43,32 @@ describe('generateCode', () => {
 describe('codeDigest', () => {
   it('is HMAC-SHA256(secret, phone + NUL + code) in hex', () => {
     const expected = createHmac('sha256', secret).update(`${phone}\u0000123456`).digest('hex')
-    expect(codeDigest(secret, phone, '123456')).toBe(expected)
+    expect(codeDigest(secret, { phone }, '123456')).toBe(expected)
   })
 
   it('differs for the same code sent to another phone', () => {
-    expect(codeDigest(secret, phone, '123456')).not.toBe(codeDigest(secret, '+919812345679', '123456'))
+    expect(codeDigest(secret, { phone }, '123456')).not.toBe(codeDigest(secret, { phone: '+919812345679' }, '123456'))
   })
 
   it('differs under another secret', () => {
-    expect(codeDigest(secret, phone, '123456')).not.toBe(codeDigest(otherSecret, phone, '123456'))
+    expect(codeDigest(secret, { phone }, '123456')).not.toBe(codeDigest(otherSecret, { phone }, '123456'))
   })
 
   it('separates phone and code so a digit moved across them changes the digest', () => {
-    expect(codeDigest(secret, '+91981234567', '8123456')).not.toBe(codeDigest(secret, '+919812345678', '123456'))
+    expect(codeDigest(secret, { phone: '+91981234567' }, '8123456')).not.toBe(codeDigest(secret, { phone: '+919812345678' }, '123456'))
+  })
+
+  it('binds a change code to its user, session and number: it never equals the sign-in digest or another session\'s', () => {
+    const change = { userId: 'u1', sessionId: 's1' }
+    const digest = codeDigest(secret, { phone, change }, '123456')
+    expect(digest).not.toBe(codeDigest(secret, { phone }, '123456'))
+    expect(digest).not.toBe(codeDigest(secret, { phone, change: { ...change, sessionId: 's2' } }, '123456'))
+    expect(digest).not.toBe(codeDigest(secret, { phone, change: { ...change, userId: 'u2' } }, '123456'))
+    expect(digest).toBe(codeDigest(secret, { phone, change: { ...change } }, '123456'))
   })
 
   it.each(['123456', '000000', '9876543210'])('never contains the code %s', (code) => {
-    expect(codeDigest(secret, phone, code)).not.toContain(code)
+    expect(codeDigest(secret, { phone }, code)).not.toContain(code)
   })
 })
 
