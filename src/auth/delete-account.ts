@@ -1,6 +1,7 @@
 import { deleteUser, forgetPhonesInAudit } from '../db/accounts.ts'
 import type { AuthDeps, ClientInfo } from './deps.ts'
 import { ReauthenticationRequiredError } from './errors.ts'
+import { markSessionsRevoked } from './flow-helpers.ts'
 import type { AccessClaims } from './tokens.ts'
 
 export interface AccountDeleted {
@@ -26,13 +27,14 @@ export async function deleteAccount(deps: AuthDeps, claims: AccessClaims, client
     recentSince: new Date(now.getTime() - deps.config.session.reauthWindowSeconds * 1000),
     now,
     beforeCommit: async (sessionIds, phone) => {
-      await deps.revocations.markRevoked(sessionIds, deps.config.jwt.accessTokenTtlSeconds)
-      await deps.otpStore.discardCode(phone)
+      await markSessionsRevoked(deps, sessionIds)
+      if (phone) await deps.otpStore.discardCode(phone)
+      await deps.otpStore.discardPendingChange(claims.userId)
     },
   })
   if (outcome.status === 'GONE') return null
   if (outcome.status === 'NOT_RECENT') throw new ReauthenticationRequiredError()
-  await forgetQueuedPhones(deps, outcome.phones)
+  await forgetQueuedPhones(deps, claims.userId, outcome.phones)
   deps.logger.info({ event: 'auth.account_deleted', userId: claims.userId, ip: client.ip }, 'account deleted')
   return { userId: claims.userId, deletedAt: now }
 }
@@ -41,10 +43,10 @@ export async function deleteAccount(deps: AuthDeps, claims: AccessClaims, client
  * The numbers also leave the audit events still queued in memory; a batch that was
  * being written while the deletion scrubbed the table is scrubbed once it has landed.
  */
-async function forgetQueuedPhones(deps: AuthDeps, phones: string[]): Promise<void> {
+async function forgetQueuedPhones(deps: AuthDeps, userId: string, phones: string[]): Promise<void> {
   try {
     await deps.events.forgetPhones?.(phones)
-    await forgetPhonesInAudit(deps.prisma, phones)
+    await forgetPhonesInAudit(deps.prisma, userId, phones)
   } catch (error) {
     deps.logger.error({ err: error, event: 'auth.account_deleted_scrub_failed' }, 'numbers of a deleted account may remain in the audit trail')
   }

@@ -43,6 +43,8 @@ export interface AuthSettings {
   phone: PhonePolicy
   otp: OtpSettings
   allowSignUp: boolean
+  /** An account silent this long does not open for its number's holder (0: never). */
+  dormantAccountDays: number
   session: {
     refreshTokenTtlSeconds: number
     maxAgeSeconds: number

@@ -70,6 +70,14 @@ export class ReauthenticationRequiredError extends DomainError {
   }
 }
 
+export class PhoneInUseError extends DomainError {
+  readonly code = 'PHONE_IN_USE'
+  constructor(message = 'Another account has this number.') {
+    super(message)
+    this.name = 'PhoneInUseError'
+  }
+}
+
 export class InvalidRefreshTokenError extends DomainError {
   readonly code = 'INVALID_REFRESH_TOKEN'
   constructor(message = 'The refresh token is not valid; sign in again.') {

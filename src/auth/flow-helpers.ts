@@ -28,3 +28,17 @@ export function otpSecret(config: AuthSettings): Buffer {
 export function audit(deps: AuthDeps, client: ClientInfo, event: Omit<AuthEventInput, 'ip' | 'userAgent'>): void {
   deps.events.record({ ...event, ip: client.ip, userAgent: client.userAgent })
 }
+
+/**
+ * Accounts with no activity since this moment are dormant (DORMANT_ACCOUNT_DAYS); test
+ * numbers never are. Undefined when the policy is off.
+ */
+export function dormantBefore(config: AuthSettings, now: Date, testNumber: boolean): Date | undefined {
+  if (config.dormantAccountDays === 0 || testNumber) return undefined
+  return new Date(now.getTime() - config.dormantAccountDays * 86_400_000)
+}
+
+/** Ends sessions for their access tokens too: a marker each, kept as long as a token lives. */
+export function markSessionsRevoked(deps: AuthDeps, sessionIds: string[]): Promise<void> {
+  return deps.revocations.markRevoked(sessionIds, deps.config.jwt.accessTokenTtlSeconds)
+}

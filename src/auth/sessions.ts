@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
+import { markSessionsRevoked } from './flow-helpers.ts'
 import type { AuthDeps, ClientInfo } from './deps.ts'
 import * as sessionRows from '../db/sessions.ts'
 import { InvalidRefreshTokenError } from './errors.ts'
@@ -100,7 +101,7 @@ export async function revokeOtherSessions(deps: AuthDeps, caller: AccessClaims, 
 /** Access tokens of these sessions stop working now; each revocation is audited when a user asked for it. */
 async function markRevoked(deps: AuthDeps, sessionIds: string[], caller?: AccessClaims, client?: ClientInfo): Promise<void> {
   if (sessionIds.length === 0) return
-  await deps.revocations.markRevoked(sessionIds, deps.config.jwt.accessTokenTtlSeconds)
+  await markSessionsRevoked(deps, sessionIds)
   if (!caller) return
   deps.logger.info({ event: 'auth.session_revoked', userId: caller.userId, count: sessionIds.length }, 'sessions revoked')
   for (const sessionId of sessionIds) {

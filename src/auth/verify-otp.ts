@@ -3,7 +3,7 @@ import type { AuthDeps, ClientInfo } from './deps.ts'
 import { signInUser } from '../db/users.ts'
 import type { SessionGrant } from './session-grant.ts'
 import { SignUpDisabledError } from './errors.ts'
-import { audit, resolvePhone } from './flow-helpers.ts'
+import { audit, dormantBefore, markSessionsRevoked, resolvePhone } from './flow-helpers.ts'
 import { consumeQuietly, withClaimedCode } from './code-check.ts'
 import { issueSession } from './session-issuer.ts'
 
@@ -19,11 +19,11 @@ export async function verifyOtp(deps: AuthDeps, phoneInput: string, code: string
   const { phone, testCode } = resolvePhone(phoneInput, deps.config)
   return withClaimedCode(deps, { phone }, code, client, (claimId) => {
     if (testCode !== undefined) audit(deps, client, { type: 'test_number_used', phone, detail: 'verified' })
-    return signInWithClaim(deps, phone, claimId, client)
+    return signInWithClaim(deps, phone, testCode !== undefined, claimId, client)
   })
 }
 
-async function signInWithClaim(deps: AuthDeps, phone: string, claimId: string, client: ClientInfo): Promise<SignedIn> {
+async function signInWithClaim(deps: AuthDeps, phone: string, testNumber: boolean, claimId: string, client: ClientInfo): Promise<SignedIn> {
   const { otpStore, config } = deps
   const now = deps.clock.now()
   const session = issueSession(deps, now)
@@ -35,6 +35,8 @@ async function signInWithClaim(deps: AuthDeps, phone: string, claimId: string, c
       allowSignUp: config.allowSignUp,
       session: { id: session.sessionId, secretHash: session.refreshSecretHash, expiresAt: session.refreshTokenExpiresAt, userAgent: client.userAgent, ip: client.ip },
       now,
+      dormantBefore: dormantBefore(config, now, testNumber),
+      releaseSessions: (sessionIds) => markSessionsRevoked(deps, sessionIds),
     })
   } catch (error) {
     // Nothing was written: hand the code back so the person can retry it.

@@ -102,6 +102,7 @@ function toConfig(env: Env, problems: string[]) {
       testPhoneNumbers: parseTestPhoneNumbers(env.TEST_PHONE_NUMBERS, env.OTP_LENGTH, problems),
     },
     allowSignUp: env.ALLOW_SIGN_UP,
+    dormantAccountDays: env.DORMANT_ACCOUNT_DAYS,
     jwt: {
       privateKeyPem: pemText(env.JWT_PRIVATE_KEY),
       previousPublicKeysPem: pemText(env.JWT_PREVIOUS_PUBLIC_KEYS),

@@ -83,6 +83,7 @@ export const envSchema = z.object({
   SESSION_MAX_AGE_SECONDS: seconds(7776000),
   REFRESH_REUSE_GRACE_SECONDS: int(30, 0),
   REAUTH_WINDOW_SECONDS: seconds(300),
+  DORMANT_ACCOUNT_DAYS: int(0, 0),
   AUDIT_RETENTION_DAYS: int(90, 0),
   CORS_ORIGINS: optionalText,
   TRUSTED_DOCUMENTS: optionalText,

@@ -1,5 +1,5 @@
-import type { PrismaClient } from '../generated/prisma/client.ts'
-import { databaseCall } from './users.ts'
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts'
+import { databaseCall, transactionTimeoutMs } from './users.ts'
 
 export interface DeleteUserRequest {
   userId: string
@@ -12,7 +12,7 @@ export interface DeleteUserRequest {
    * deletion commits: ends those sessions for good elsewhere (revocation markers). If
    * it throws, nothing is deleted.
    */
-  beforeCommit(sessionIds: string[], phone: string): Promise<void>
+  beforeCommit(sessionIds: string[], phone: string | null): Promise<void>
 }
 
 export type DeleteUserOutcome =
@@ -20,13 +20,12 @@ export type DeleteUserOutcome =
   | { status: 'NOT_RECENT' }
   | { status: 'GONE' }
 
-/** Long enough for the Redis writes inside; a stuck transaction must not hold locks. */
-const transactionTimeoutMs = 5000
-
 /**
  * Deletes a user and everything that names them: the sessions (by cascade) and every
  * phone number the account ever held, wherever the audit trail has it — rows of the user
  * keep their user id (pseudonymous), rows without one (code requests) lose the number.
+ * Rows of another account that holds one of those numbers now (a changed or released
+ * number) are that account's history and stay.
  */
 export async function deleteUser(prisma: PrismaClient, request: DeleteUserRequest): Promise<DeleteUserOutcome> {
   const { userId, sessionId, now } = request
@@ -35,9 +34,10 @@ export async function deleteUser(prisma: PrismaClient, request: DeleteUserReques
       async (tx) => {
         // The user row lock orders this against a concurrent sign-in with the same
         // number (its upsert waits, then creates a NEW user once this commits).
-        const users = await tx.$queryRaw<{ phone: string }[]>`SELECT phone FROM users WHERE id = ${userId}::uuid FOR UPDATE`
-        const phone = users[0]?.phone
-        if (phone === undefined) return { status: 'GONE' as const }
+        const users = await tx.$queryRaw<{ phone: string | null }[]>`SELECT phone FROM users WHERE id = ${userId}::uuid FOR UPDATE`
+        if (users.length === 0) return { status: 'GONE' as const }
+        // Null: the number was released from this dormant account.
+        const phone = users[0]!.phone
         const caller = await tx.$queryRaw<{ authenticated_at: Date | null }[]>`
           SELECT authenticated_at FROM sessions WHERE id = ${sessionId}::uuid AND user_id = ${userId}::uuid AND revoked_at IS NULL`
         const authenticatedAt = caller[0]?.authenticated_at
@@ -48,8 +48,8 @@ export async function deleteUser(prisma: PrismaClient, request: DeleteUserReques
         await request.beforeCommit(sessions.map((s) => s.id), phone)
         const held = await tx.$queryRaw<{ phone: string }[]>`
           SELECT DISTINCT phone FROM auth_events WHERE user_id = ${userId}::uuid AND phone IS NOT NULL`
-        const phones = [...new Set([phone, ...held.map((row) => row.phone)])]
-        await tx.$executeRaw`UPDATE auth_events SET phone = NULL WHERE user_id = ${userId}::uuid OR phone = ANY(${phones}::text[])`
+        const phones = [...new Set([...(phone ? [phone] : []), ...held.map((row) => row.phone)])]
+        await scrubPhones(tx, userId, phones)
         await tx.$executeRaw`DELETE FROM users WHERE id = ${userId}::uuid`
         await tx.$executeRaw`INSERT INTO auth_events (created_at, type, user_id, session_id) VALUES (${now}, 'account_deleted', ${userId}::uuid, ${sessionId}::uuid)`
         return { status: 'DELETED' as const, phones }
@@ -60,6 +60,11 @@ export async function deleteUser(prisma: PrismaClient, request: DeleteUserReques
 }
 
 /** Removes numbers from audit rows written after the deletion's own scrub (a batch in flight). */
-export async function forgetPhonesInAudit(prisma: PrismaClient, phones: string[]): Promise<void> {
-  await databaseCall(() => prisma.$executeRaw`UPDATE auth_events SET phone = NULL WHERE phone = ANY(${phones}::text[])`)
+export async function forgetPhonesInAudit(prisma: PrismaClient, userId: string, phones: string[]): Promise<void> {
+  await databaseCall(() => scrubPhones(prisma, userId, phones))
+}
+
+function scrubPhones(db: Prisma.TransactionClient, userId: string, phones: string[]): Promise<number> {
+  return db.$executeRaw`UPDATE auth_events SET phone = NULL
+    WHERE user_id = ${userId}::uuid OR (user_id IS NULL AND phone = ANY(${phones}::text[]))`
 }

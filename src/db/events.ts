@@ -16,6 +16,11 @@ export type AuthEventType =
   | 'session_revoked'
   | 'reauthenticated'
   | 'account_deleted'
+  | 'phone_change_requested'
+  // Written by the database statements themselves (never queued): the move of a number
+  // (one row for the old, one for the new) and its release from a dormant account.
+  | 'phone_changed'
+  | 'phone_released'
 
 /** One audit row. Carries no secret: never a code, a token or a hash. */
 export interface AuthEventInput {

@@ -113,3 +113,20 @@ export async function markAuthenticated(prisma: PrismaClient, sessionId: string,
   )
   return updated === 1
 }
+
+/** A live session's account number and last authentication; null when either has ended. */
+export async function findSessionHolder(
+  prisma: PrismaClient,
+  sessionId: string,
+  userId: string,
+  now: Date,
+): Promise<{ phone: string; authenticatedAt: Date | null } | null> {
+  const rows = await databaseCall(
+    () => prisma.$queryRaw<{ phone: string; authenticated_at: Date | null }[]>`
+      SELECT users.phone, sessions.authenticated_at FROM sessions JOIN users ON users.id = sessions.user_id
+      WHERE sessions.id = ${sessionId}::uuid AND sessions.user_id = ${userId}::uuid AND users.phone IS NOT NULL
+        AND sessions.revoked_at IS NULL AND sessions.expires_at > ${now}`,
+  )
+  const row = rows[0]
+  return row ? { phone: row.phone, authenticatedAt: row.authenticated_at } : null
+}

@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts'
 import { ServiceUnavailableError } from '../common/errors.ts'
+import { dormantSql, lockHolder, releasePhone } from './dormancy.ts'
 
 export interface UserRecord {
   id: string
@@ -22,7 +23,17 @@ export interface SignInRequest {
   allowSignUp: boolean
   session: NewSessionRow
   now: Date
+  /**
+   * DORMANT_ACCOUNT_DAYS: an account with no activity since then does not open; its
+   * number is released and a new account created (sign-up open) or nothing happens
+   * (sign-up closed). Undefined: no account is ever dormant.
+   */
+  dormantBefore?: Date
+  /** Ends a released account's sessions elsewhere before the release commits. */
+  releaseSessions(sessionIds: string[]): Promise<void>
 }
+
+export type SignInOutcome = { user: UserRecord; isNewUser: boolean } | null
 
 interface SignInRow {
   id: string
@@ -32,22 +43,47 @@ interface SignInRow {
   is_new: boolean
 }
 
+/** Long enough for the Redis writes inside; a stuck transaction must not hold locks. */
+export const transactionTimeoutMs = 5000
+
 /**
  * Finds or creates the user and inserts the session in ONE statement (one round trip,
  * atomic): either both rows are written or neither. Answers null when sign-up is
- * closed and no user has this phone.
+ * closed and no user (or only a dormant one) has this phone. A dormant account is
+ * never opened: with sign-up open its number is released and a new user created, in
+ * one transaction.
  */
-export async function signInUser(prisma: PrismaClient, request: SignInRequest): Promise<{ user: UserRecord; isNewUser: boolean } | null> {
+export async function signInUser(prisma: PrismaClient, request: SignInRequest): Promise<SignInOutcome> {
+  const row = await databaseCall(() => signInStatement(prisma, request, request.dormantBefore))
+  const dormantBefore = request.dormantBefore
+  if (row || !request.allowSignUp || !dormantBefore) return toOutcome(row)
+  // Sign-up is open and nothing came back: the number's account is dormant.
+  const released = await databaseCall(() =>
+    prisma.$transaction(
+      async (tx) => {
+        const holder = await lockHolder(tx, request.phone, dormantBefore)
+        if (holder?.dormant) {
+          await releasePhone(tx, { holderId: holder.id, phone: request.phone, now: request.now, beforeCommit: request.releaseSessions })
+        }
+        return signInStatement(tx, request, undefined)
+      },
+      { timeout: transactionTimeoutMs, maxWait: transactionTimeoutMs },
+    ),
+  )
+  return toOutcome(released)
+}
+
+async function signInStatement(db: Prisma.TransactionClient, request: SignInRequest, dormantBefore: Date | undefined): Promise<SignInRow | undefined> {
   const { newUserId, phone, session, now } = request
+  const active = dormantBefore ? Prisma.sql`NOT ${dormantSql('users', dormantBefore)}` : Prisma.sql`true`
   // Sign-up open: insert or touch the user; closed: only touch an existing one.
   const userStep = request.allowSignUp
     ? Prisma.sql`INSERT INTO users (id, phone, created_at, last_sign_in_at) VALUES (${newUserId}::uuid, ${phone}, ${now}, ${now})
-        ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = EXCLUDED.last_sign_in_at
+        ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = EXCLUDED.last_sign_in_at WHERE ${active}
         RETURNING id, phone, created_at, last_sign_in_at, (xmax = 0) AS is_new`
-    : Prisma.sql`UPDATE users SET last_sign_in_at = ${now} WHERE phone = ${phone}
+    : Prisma.sql`UPDATE users SET last_sign_in_at = ${now} WHERE phone = ${phone} AND ${active}
         RETURNING id, phone, created_at, last_sign_in_at, false AS is_new`
-  const rows = await databaseCall(
-    () => prisma.$queryRaw<SignInRow[]>`
+  const rows = await db.$queryRaw<SignInRow[]>`
       WITH signed_in AS (${userStep}), new_session AS (
         -- A sign-in is an authentication: the new session starts recently authenticated.
         INSERT INTO sessions (id, user_id, current_secret_hash, created_at, last_used_at, expires_at, user_agent, ip, authenticated_at)
@@ -59,9 +95,11 @@ export async function signInUser(prisma: PrismaClient, request: SignInRequest): 
         INSERT INTO auth_events (created_at, type, phone, user_id, session_id, ip, user_agent)
         SELECT ${now}, 'signed_in', phone, id, ${session.id}::uuid, ${session.ip}, ${session.userAgent} FROM signed_in
       )
-      SELECT signed_in.* FROM signed_in, new_session`,
-  )
-  const row = rows[0]
+      SELECT signed_in.* FROM signed_in, new_session`
+  return rows[0]
+}
+
+function toOutcome(row: SignInRow | undefined): SignInOutcome {
   if (!row) return null
   return {
     user: { id: row.id, phone: row.phone, createdAt: row.created_at, lastSignInAt: row.last_sign_in_at },
@@ -69,10 +107,12 @@ export async function signInUser(prisma: PrismaClient, request: SignInRequest): 
   }
 }
 
+/** The user, unless deleted or released (a dormant account's number went to someone else). */
 export async function findUserById(prisma: PrismaClient, id: string): Promise<UserRecord | null> {
-  return databaseCall(() =>
+  const user = await databaseCall(() =>
     prisma.user.findUnique({ where: { id }, select: { id: true, phone: true, createdAt: true, lastSignInAt: true } }),
   )
+  return user?.phone ? { ...user, phone: user.phone } : null
 }
 
 /** Any failure to reach or use the database is an outage to the caller. */

@@ -7,7 +7,7 @@ import { UserType } from './user.ts'
 /** Longest input read at all; anything longer is refused before any parsing. */
 const maxArgumentLength = 256
 
-const OtpSentType = builder.objectRef<OtpSent>('OtpSent').implement({
+export const OtpSentType = builder.objectRef<OtpSent>('OtpSent').implement({
   description: 'A code is on its way by SMS.',
   fields: (t) => ({
     phone: t.exposeString('phone', { description: 'The number in E.164, as normalised.' }),

@@ -3,6 +3,7 @@ import {
   InvalidOtpError,
   InvalidPhoneError,
   InvalidRefreshTokenError,
+  PhoneInUseError,
   ReauthenticationRequiredError,
   RateLimitedError,
   SignUpDisabledError,
@@ -55,6 +56,13 @@ builder.objectType(ReauthenticationRequiredError, {
   name: 'ReauthenticationRequiredError',
   description: 'The change needs a recent authentication of this session: sign in again or call reauthenticate first (code REAUTHENTICATION_REQUIRED).',
   isTypeOf: (value) => value instanceof ReauthenticationRequiredError,
+})
+
+builder.objectType(PhoneInUseError, {
+  ...common,
+  name: 'PhoneInUseError',
+  description: 'Another account has this number (code PHONE_IN_USE).',
+  isTypeOf: (value) => value instanceof PhoneInUseError,
 })
 
 builder.objectType(RateLimitedError, {

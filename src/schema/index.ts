@@ -6,6 +6,7 @@ import './user.ts'
 import './auth.ts'
 import './session.ts'
 import './account.ts'
+import './phone-change.ts'
 
 builder.queryType({})
 builder.mutationType({})

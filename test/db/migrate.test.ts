@@ -12,7 +12,7 @@ import { createTestDatabase, describeReal, type TestDatabase } from '../support/
 // backend serves the whole file and every test still starts from nothing.
 
 const FIRST = '20261125000000_users_and_sessions'
-const ALL = [FIRST, '20261125020000_auth_events', '20261129000000_session_authenticated_at']
+const ALL = [FIRST, '20261125020000_auth_events', '20261129000000_session_authenticated_at', '20261129010000_released_phone']
 const TABLES = ['_prisma_migrations', 'auth_events', 'sessions', 'users']
 const LOCK_KEY = 72707369
 
