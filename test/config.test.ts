@@ -56,6 +56,8 @@ describe('loadConfig defaults', () => {
     ['APP_DOMAIN', (c) => c.sms.appDomain, 'localhost'],
     ['SMS_PROVIDER', (c) => c.sms.provider, 'console'],
     ['ALLOW_SIGN_UP', (c) => c.allowSignUp, true],
+    ['REAUTH_WINDOW_SECONDS', (c) => c.session.reauthWindowSeconds, 300],
+    ['DORMANT_ACCOUNT_DAYS', (c) => c.dormantAccountDays, 0],
     ['MIGRATE_ON_START', (c) => c.migrateOnStart, true],
     ['TRUST_PROXY', (c) => c.trustProxy, { kind: 'socket' }],
   ]
@@ -87,6 +89,11 @@ describe('loadConfig validation', () => {
 
   it.each(['5', '11', '-6', 'six'])('refuses OTP_LENGTH=%s (outside 6..10)', (value) => {
     expect(problemsOf({ OTP_LENGTH: value })).toEqual([expect.stringContaining('OTP_LENGTH')])
+  })
+
+  it('reads DORMANT_ACCOUNT_DAYS as whole days and refuses a negative one', () => {
+    expect(loadConfig({ DORMANT_ACCOUNT_DAYS: '365' }).dormantAccountDays).toBe(365)
+    expect(problemsOf({ DORMANT_ACCOUNT_DAYS: '-1' }).map((p) => p.split(':')[0])).toEqual(['DORMANT_ACCOUNT_DAYS'])
   })
 
   it('accepts OTP_LENGTH=10', () => {
