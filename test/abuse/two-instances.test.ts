@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Database } from '../../src/db/client.ts'
 import { createTestApp, uniquePhone, wrongCode, type TestApp } from '../helpers.ts'
+import { confirmPhoneChange, requestPhoneChange } from '../support/phone-change.ts'
 import { createTestDatabase, createTestRedis, describeReal, type TestDatabase, type TestRedis } from '../support/services.ts'
 
 /**
@@ -171,6 +172,51 @@ describeReal('two instances on one Redis and one PostgreSQL', ['redis', 'postgre
     expect((await a.gql('mutation { deleteAccount { __typename } }', {}, bearer)).data?.deleteAccount).toEqual({ __typename: 'AccountDeleted' })
     for (const token of [session.accessToken, other.accessToken]) {
       expect((await b.gql('{ me { id } }', {}, { headers: { authorization: `Bearer ${token}` } })).data?.me).toBeNull()
+    }
+  })
+
+  it('confirms on B a phone change requested on A', async () => {
+    const [a, b] = await instances({ OTP_RESEND_COOLDOWN_SECONDS: '0' })
+    const session = await a.signIn()
+    const newPhone = uniquePhone()
+    await requestPhoneChange(a, session.accessToken, newPhone)
+    const changed = await confirmPhoneChange(b, session.accessToken, newPhone, a.inbox.lastCodeFor(newPhone))
+    expect(changed).toEqual({ __typename: 'PhoneChanged', user: { id: session.user.id, phone: newPhone } })
+  })
+
+  it('gives a number to exactly one of two accounts moving to it at once on A and B', async () => {
+    const [a, b] = await instances({ OTP_RESEND_COOLDOWN_SECONDS: '0' })
+    for (let round = 0; round < 5; round++) {
+      const [first, second] = [await a.signIn(), await b.signIn()]
+      const newPhone = uniquePhone()
+      await requestPhoneChange(a, first.accessToken, newPhone)
+      await requestPhoneChange(b, second.accessToken, newPhone)
+      const answers = await Promise.all([
+        confirmPhoneChange(a, first.accessToken, newPhone, a.inbox.lastCodeFor(newPhone)),
+        confirmPhoneChange(b, second.accessToken, newPhone, b.inbox.lastCodeFor(newPhone)),
+      ])
+      expect(answers.map((answer) => answer.__typename).sort()).toEqual(['PhoneChanged', 'PhoneInUseError'])
+      expect(await a.deps.prisma.user.count({ where: { phone: newPhone } })).toBe(1)
+    }
+  })
+
+  it('leaves one account with the number when a move on A races a sign-up on B', async () => {
+    const [a, b] = await instances({ OTP_RESEND_COOLDOWN_SECONDS: '0' })
+    for (let round = 0; round < 5; round++) {
+      const mover = await a.signIn()
+      const newPhone = uniquePhone()
+      await requestPhoneChange(a, mover.accessToken, newPhone)
+      await b.requestOtp(newPhone)
+      const [moved, signedIn] = await Promise.all([
+        confirmPhoneChange(a, mover.accessToken, newPhone, a.inbox.lastCodeFor(newPhone)),
+        b.verifyOtp(newPhone, b.inbox.lastCodeFor(newPhone)),
+      ])
+      const holder = await a.deps.prisma.user.findMany({ where: { phone: newPhone }, select: { id: true } })
+      expect(holder).toHaveLength(1)
+      // Whoever committed first holds it; the other sees that account or PHONE_IN_USE.
+      if (moved.__typename === 'PhoneChanged') expect(signedIn).toMatchObject({ isNewUser: false, user: { id: mover.user.id } })
+      else expect(moved.__typename).toBe('PhoneInUseError')
+      expect(signedIn.user.id).toBe(holder[0]!.id)
     }
   })
 })
