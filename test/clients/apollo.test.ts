@@ -2,7 +2,9 @@ import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, InMemoryCach
 import { SetContextLink } from '@apollo/client/link/context'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  ConfirmPhoneChangeDocument,
   MeDocument,
+  RequestPhoneChangeDocument,
   RefreshSessionDocument,
   RequestOtpDocument,
   SessionsDocument,
@@ -154,5 +156,33 @@ describe('@apollo/client with generated types', () => {
     // With the default errorPolicy ('none') the same answer rejects.
     const rejected = await client.query({ query: SessionsDocument, fetchPolicy: 'network-only' }).catch((error: unknown) => error)
     expect(CombinedGraphQLErrors.is(rejected)).toBe(true)
+  })
+
+  /** Waits for the console sender's line with the code sent to `to`. */
+  async function smsCode(to: string, codeLength: number, logOffset: number): Promise<string> {
+    const [, code] = await server.waitForLog(consoleCodePattern(to, codeLength), 5_000, logOffset)
+    return code!
+  }
+
+  it('moves the account to a new number: requestPhoneChange, then confirmPhoneChange with its code', async () => {
+    const [ownPhone, newPhone] = [`+91${randomIndianMobile()}`, `+91${randomIndianMobile()}`]
+    let logOffset = server.logs().length
+    await client.mutate({ mutation: RequestOtpDocument, variables: { phone: ownPhone } })
+    const signedIn = (await client.mutate({ mutation: VerifyOtpDocument, variables: { phone: ownPhone, otp: await smsCode(ownPhone, 6, logOffset) } })).data!.verifyOtp
+    if (signedIn.__typename !== 'AuthSession') throw new Error(`verifyOtp answered ${JSON.stringify(signedIn)}`)
+    session = signedIn
+    const before = await client.query({ query: MeDocument, fetchPolicy: 'network-only' })
+    expect(before.data?.me).toMatchObject({ phone: ownPhone })
+
+    logOffset = server.logs().length
+    const sent = (await client.mutate({ mutation: RequestPhoneChangeDocument, variables: { newPhone } })).data!.requestPhoneChange
+    if (sent?.__typename !== 'OtpSent') throw new Error(`requestPhoneChange answered ${JSON.stringify(sent)}`)
+    const otp = await smsCode(newPhone, sent.codeLength, logOffset)
+    const changed = (await client.mutate({ mutation: ConfirmPhoneChangeDocument, variables: { newPhone, otp } })).data!.confirmPhoneChange
+    expect(changed).toMatchObject({ __typename: 'PhoneChanged', user: { id: signedIn.user.id, phone: newPhone } })
+
+    // The answer's User (by id) updated the cache: `me` shows the new number without a request.
+    const me = await client.query({ query: MeDocument, fetchPolicy: 'cache-only' })
+    expect(me.data?.me).toMatchObject({ id: signedIn.user.id, phone: newPhone })
   })
 })

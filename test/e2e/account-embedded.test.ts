@@ -8,7 +8,7 @@ import { makeTempDir, removeDir, startServer, type ServerProcess } from '../supp
  * in-process Redis stand-in, the console sender), over real HTTP.
  */
 
-describe('reauthenticate and deleteAccount on the embedded stand-ins', () => {
+describe('reauthenticate, phone change and deleteAccount on the embedded stand-ins', () => {
   const dataDir = makeTempDir('phone-auth-account-')
   let server: ServerProcess
 
@@ -45,5 +45,23 @@ describe('reauthenticate and deleteAccount on the embedded stand-ins', () => {
     const again = await client.verifyOtp(phone, await codeFor(phone))
     expect(again).toMatchObject({ __typename: 'AuthSession', isNewUser: true })
     expect(again.user.id).not.toBe(session.user.id)
+  })
+
+  it('moves an account to a new number that then signs in to it, while the old number starts afresh', async () => {
+    const client = graphqlClient(server.baseUrl)
+    const [phone, newPhone] = [`+91${randomIndianMobile()}`, `+91${randomIndianMobile()}`]
+    const session = await client.verifyOtp(phone, await codeFor(phone))
+    const auth = { accessToken: session.accessToken }
+
+    const from = server.logs().length
+    const sent = await client.post('mutation($p: String!) { requestPhoneChange(newPhone: $p) { __typename ... on OtpSent { phone codeLength } } }', { p: newPhone }, auth)
+    expect(sent.body.data.requestPhoneChange).toMatchObject({ __typename: 'OtpSent', phone: newPhone })
+    const [, code] = await server.waitForLog(consoleCodePattern(newPhone, sent.body.data.requestPhoneChange.codeLength), 5_000, from)
+    const confirm = 'mutation($p: String!, $o: String!) { confirmPhoneChange(newPhone: $p, otp: $o) { __typename ... on PhoneChanged { user { id phone } } } }'
+    const changed = await client.post(confirm, { p: newPhone, o: code }, auth)
+    expect(changed.body.data.confirmPhoneChange).toEqual({ __typename: 'PhoneChanged', user: { id: session.user.id, phone: newPhone } })
+
+    expect(await client.verifyOtp(newPhone, await codeFor(newPhone))).toMatchObject({ isNewUser: false, user: { id: session.user.id } })
+    expect(await client.verifyOtp(phone, await codeFor(phone))).toMatchObject({ isNewUser: true })
   })
 })

@@ -43,6 +43,8 @@ export type AuthSession = {
   user: User;
 };
 
+export type ConfirmPhoneChangeResult = InvalidOtpError | InvalidPhoneError | PhoneChanged | PhoneInUseError | RateLimitedError | ReauthenticationRequiredError;
+
 export type DeleteAccountResult = AccountDeleted | ReauthenticationRequiredError;
 
 /** A domain outcome the client is expected to handle. */
@@ -95,6 +97,8 @@ export type InvalidRefreshTokenError = Error & {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Finishes the move with the code requestPhoneChange sent to newPhone for this user from this session. Without a valid access token: null and UNAUTHENTICATED. */
+  confirmPhoneChange?: Maybe<ConfirmPhoneChangeResult>;
   /** Deletes the signed-in account at once; needs a recent sign-in or reauthenticate. Every session ends, access tokens included; the number is free for a new account. Without a valid access token: null and UNAUTHENTICATED. */
   deleteAccount?: Maybe<DeleteAccountResult>;
   /** Proves again that the caller holds the account's phone, with a code requestOtp sent to the account's own number. The code is consumed; no session is created. Without a valid access token: null and UNAUTHENTICATED. */
@@ -103,6 +107,8 @@ export type Mutation = {
   refreshSession: RefreshSessionResult;
   /** Sends a one-time code by SMS. The answer never reveals whether an account exists for the number. */
   requestOtp: RequestOtpResult;
+  /** Starts moving the signed-in account to newPhone: sends a code to newPhone. Needs a recent sign-in or reauthenticate now; every limit of requestOtp applies; one pending change per account. Never reveals whether newPhone has an account. Without a valid access token: null and UNAUTHENTICATED. */
+  requestPhoneChange?: Maybe<RequestPhoneChangeResult>;
   /** Revokes every session of the signed-in user except the caller's; answers how many. */
   revokeOtherSessions?: Maybe<Scalars['Int']['output']>;
   /** Revokes one of the signed-in user's own sessions; its id, or null when nothing was revoked. */
@@ -111,6 +117,12 @@ export type Mutation = {
   signOut: Scalars['Boolean']['output'];
   /** Checks the code; on success consumes it and signs the user in (creating the user unless sign-up is closed). */
   verifyOtp: VerifyOtpResult;
+};
+
+
+export type MutationConfirmPhoneChangeArgs = {
+  newPhone: Scalars['String']['input'];
+  otp: Scalars['String']['input'];
 };
 
 
@@ -126,6 +138,11 @@ export type MutationRefreshSessionArgs = {
 
 export type MutationRequestOtpArgs = {
   phone: Scalars['String']['input'];
+};
+
+
+export type MutationRequestPhoneChangeArgs = {
+  newPhone: Scalars['String']['input'];
 };
 
 
@@ -155,6 +172,22 @@ export type OtpSent = {
   phone: Scalars['String']['output'];
   resendAfterSeconds: Scalars['Int']['output'];
   resendAvailableAt: Scalars['DateTime']['output'];
+};
+
+/** The account now has the new number; it keeps its id and its sessions. */
+export type PhoneChanged = {
+  __typename?: 'PhoneChanged';
+  /** With the new phone. */
+  user: User;
+};
+
+/** Another account has this number (code PHONE_IN_USE). */
+export type PhoneInUseError = Error & {
+  __typename?: 'PhoneInUseError';
+  /** Stable SCREAMING_SNAKE_CASE code a client can branch on. */
+  code: Scalars['String']['output'];
+  /** Human-readable; may change. Branch on `code`. */
+  message: Scalars['String']['output'];
 };
 
 export type Query = {
@@ -198,6 +231,8 @@ export type ReauthenticationRequiredError = Error & {
 export type RefreshSessionResult = AuthSession | InvalidRefreshTokenError;
 
 export type RequestOtpResult = InvalidPhoneError | OtpSent | RateLimitedError | SmsDeliveryError;
+
+export type RequestPhoneChangeResult = InvalidPhoneError | OtpSent | RateLimitedError | ReauthenticationRequiredError | SmsDeliveryError;
 
 /** One signed-in device. */
 export type Session = {
@@ -322,6 +357,34 @@ export type ReauthenticateMutation = { __typename?: 'Mutation', reauthenticate?:
     | { __typename: 'Reauthenticated', reauthenticatedUntil: string, expiresInSeconds: number }
    | null };
 
+export type RequestPhoneChangeMutationVariables = Exact<{
+  newPhone: Scalars['String']['input'];
+}>;
+
+
+export type RequestPhoneChangeMutation = { __typename?: 'Mutation', requestPhoneChange?:
+    | { __typename: 'InvalidPhoneError', code: string, message: string }
+    | { __typename: 'OtpSent', phone: string, expiresInSeconds: number, resendAfterSeconds: number, codeLength: number }
+    | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: string, message: string }
+    | { __typename: 'ReauthenticationRequiredError', code: string, message: string }
+    | { __typename: 'SmsDeliveryError', code: string, message: string }
+   | null };
+
+export type ConfirmPhoneChangeMutationVariables = Exact<{
+  newPhone: Scalars['String']['input'];
+  otp: Scalars['String']['input'];
+}>;
+
+
+export type ConfirmPhoneChangeMutation = { __typename?: 'Mutation', confirmPhoneChange?:
+    | { __typename: 'InvalidOtpError', reason: InvalidOtpReason, attemptsRemaining: number, code: string, message: string }
+    | { __typename: 'InvalidPhoneError', code: string, message: string }
+    | { __typename: 'PhoneChanged', user: { __typename?: 'User', id: string, phone: string } }
+    | { __typename: 'PhoneInUseError', code: string, message: string }
+    | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: string, message: string }
+    | { __typename: 'ReauthenticationRequiredError', code: string, message: string }
+   | null };
+
 export type DeleteAccountMutationVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -340,4 +403,6 @@ export const SessionsDocument = {"__meta__":{"hash":"ae6b92693e350d622ce75edc9d5
 export const RevokeSessionDocument = {"__meta__":{"hash":"0da1f5ad6ca30b47e1cb2c8f9b833664fb3647a47c585080a1a7fa8bc04c825c"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RevokeSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revokeSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<RevokeSessionMutation, RevokeSessionMutationVariables>;
 export const RevokeOtherSessionsDocument = {"__meta__":{"hash":"9c1939f55fcd8c2aa1fb9b186b71b8b8494a4bc48a32f1c1d22c2488f8a5f742"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RevokeOtherSessions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revokeOtherSessions"}}]}}]} as unknown as DocumentNode<RevokeOtherSessionsMutation, RevokeOtherSessionsMutationVariables>;
 export const ReauthenticateDocument = {"__meta__":{"hash":"69fb00689a9d81f983675931067549f25fac3a8b173c52b5c839429175916a93"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Reauthenticate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"otp"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reauthenticate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"otp"},"value":{"kind":"Variable","name":{"kind":"Name","value":"otp"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Reauthenticated"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reauthenticatedUntil"}},{"kind":"Field","name":{"kind":"Name","value":"expiresInSeconds"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InvalidOtpError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"attemptsRemaining"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RateLimitedError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<ReauthenticateMutation, ReauthenticateMutationVariables>;
+export const RequestPhoneChangeDocument = {"__meta__":{"hash":"e9bee4433e22e5c58a7f0ab8741b223f24b1e27f20a9973d4713a405d28442a6"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RequestPhoneChange"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"newPhone"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestPhoneChange"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"newPhone"},"value":{"kind":"Variable","name":{"kind":"Name","value":"newPhone"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OtpSent"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"expiresInSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"resendAfterSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"codeLength"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RateLimitedError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RequestPhoneChangeMutation, RequestPhoneChangeMutationVariables>;
+export const ConfirmPhoneChangeDocument = {"__meta__":{"hash":"b04b5dada16d1ab0ba117c2a1c54ef25c772388968fb5ba433656aa68a795193"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ConfirmPhoneChange"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"newPhone"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"otp"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"confirmPhoneChange"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"newPhone"},"value":{"kind":"Variable","name":{"kind":"Name","value":"newPhone"}}},{"kind":"Argument","name":{"kind":"Name","value":"otp"},"value":{"kind":"Variable","name":{"kind":"Name","value":"otp"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PhoneChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InvalidOtpError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"attemptsRemaining"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RateLimitedError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<ConfirmPhoneChangeMutation, ConfirmPhoneChangeMutationVariables>;
 export const DeleteAccountDocument = {"__meta__":{"hash":"23e169a4ab79914d49865894325a7625faabb5998e290d5fc178b4a848fd6acf"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteAccount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteAccount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AccountDeleted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<DeleteAccountMutation, DeleteAccountMutationVariables>;

@@ -1,6 +1,14 @@
 
       export type PossibleTypesResultData = {
   "possibleTypes": {
+    "ConfirmPhoneChangeResult": [
+      "InvalidOtpError",
+      "InvalidPhoneError",
+      "PhoneChanged",
+      "PhoneInUseError",
+      "RateLimitedError",
+      "ReauthenticationRequiredError"
+    ],
     "DeleteAccountResult": [
       "AccountDeleted",
       "ReauthenticationRequiredError"
@@ -9,6 +17,7 @@
       "InvalidOtpError",
       "InvalidPhoneError",
       "InvalidRefreshTokenError",
+      "PhoneInUseError",
       "RateLimitedError",
       "ReauthenticationRequiredError",
       "SignUpDisabledError",
@@ -27,6 +36,13 @@
       "InvalidPhoneError",
       "OtpSent",
       "RateLimitedError",
+      "SmsDeliveryError"
+    ],
+    "RequestPhoneChangeResult": [
+      "InvalidPhoneError",
+      "OtpSent",
+      "RateLimitedError",
+      "ReauthenticationRequiredError",
       "SmsDeliveryError"
     ],
     "VerifyOtpResult": [
@@ -40,6 +56,14 @@
 };
       const result: PossibleTypesResultData = {
   "possibleTypes": {
+    "ConfirmPhoneChangeResult": [
+      "InvalidOtpError",
+      "InvalidPhoneError",
+      "PhoneChanged",
+      "PhoneInUseError",
+      "RateLimitedError",
+      "ReauthenticationRequiredError"
+    ],
     "DeleteAccountResult": [
       "AccountDeleted",
       "ReauthenticationRequiredError"
@@ -48,6 +72,7 @@
       "InvalidOtpError",
       "InvalidPhoneError",
       "InvalidRefreshTokenError",
+      "PhoneInUseError",
       "RateLimitedError",
       "ReauthenticationRequiredError",
       "SignUpDisabledError",
@@ -66,6 +91,13 @@
       "InvalidPhoneError",
       "OtpSent",
       "RateLimitedError",
+      "SmsDeliveryError"
+    ],
+    "RequestPhoneChangeResult": [
+      "InvalidPhoneError",
+      "OtpSent",
+      "RateLimitedError",
+      "ReauthenticationRequiredError",
       "SmsDeliveryError"
     ],
     "VerifyOtpResult": [
