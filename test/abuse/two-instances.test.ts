@@ -219,4 +219,12 @@ describeReal('two instances on one Redis and one PostgreSQL', ['redis', 'postgre
       expect(signedIn.user.id).toBe(holder[0]!.id)
     }
   })
+
+  it("refuses on A, at once, the tokens of a dormant account whose number B released", async () => {
+    const [a, b] = await instances({ OTP_RESEND_COOLDOWN_SECONDS: '0', DORMANT_ACCOUNT_DAYS: '30', ACCESS_TOKEN_TTL_SECONDS: String(60 * 86_400) })
+    const dormant = await a.signIn()
+    for (const app of [a, b]) app.clock.advanceSeconds(31 * 86_400)
+    expect(await b.signIn(dormant.user.phone)).toMatchObject({ isNewUser: true })
+    expect((await a.gql('{ me { id } }', {}, { headers: { authorization: `Bearer ${dormant.accessToken}` } })).data?.me).toBeNull()
+  })
 })
