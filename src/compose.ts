@@ -15,6 +15,7 @@ import type { RedisClient } from './redis/client.ts'
 import { createConsoleSender } from './sms/console.ts'
 import { createMsg91Sender } from './sms/msg91.ts'
 import type { SmsSender } from './sms/sender.ts'
+import { createWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.ts'
 
 /**
  * The service's dependencies over opened stores: the one composition used by main.ts
@@ -48,13 +49,24 @@ export async function composeDeps(
       { name: 'database', check: (timeoutMs) => database.ping(timeoutMs) },
     ],
   }
+  const dispatcher = startWebhookDispatcher(config, logger, database, metrics)
   const close = async () => {
     stopRetention()
+    await dispatcher?.stop()
     await audit.close()
     redis.disconnect()
     await database.close()
   }
   return { deps, close }
+}
+
+/** With WEBHOOK_URL set, this instance delivers the outbox too (any number may). */
+function startWebhookDispatcher(config: Config, logger: Logger, database: Database, metrics: Deps['metrics']): WebhookDispatcher | undefined {
+  const { url, secret, timeoutMs, retrySeconds } = config.webhook
+  if (!url || !secret) return undefined
+  const dispatcher = createWebhookDispatcher({ prisma: database.prisma, logger: logger.child({ component: 'webhooks' }), metrics, url, key: secret, timeoutMs, retrySeconds })
+  dispatcher.start()
+  return dispatcher
 }
 
 /** The sender SMS_PROVIDER names; config validation has ensured its settings exist. */

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
       sms: deps.sms.name,
       metricsPort: config.metricsPort,
       trustedDocuments: trustedDocuments?.size,
+      webhooks: config.webhook.url !== undefined,
     },
     'phone-auth listening',
   )

@@ -18,6 +18,7 @@ const rank: Record<string, number> = {
   db: 2,
   sms: 2,
   auth: 3,
+  webhooks: 3,
   config: 4,
   schema: 4,
   http: 5,

@@ -25,6 +25,7 @@ export async function deleteAccount(deps: AuthDeps, claims: AccessClaims, client
     userId: claims.userId,
     sessionId: claims.sessionId,
     recentSince: new Date(now.getTime() - deps.config.session.reauthWindowSeconds * 1000),
+    lifecycleEvents: deps.config.lifecycleEvents,
     now,
     beforeCommit: async (sessionIds, phone) => {
       await markSessionsRevoked(deps, sessionIds)

@@ -45,6 +45,8 @@ export interface AuthSettings {
   allowSignUp: boolean
   /** An account silent this long does not open for its number's holder (0: never). */
   dormantAccountDays: number
+  /** WEBHOOK_URL is set: changes write their lifecycle events to the outbox. */
+  lifecycleEvents: boolean
   session: {
     refreshTokenTtlSeconds: number
     maxAgeSeconds: number

@@ -62,6 +62,7 @@ export async function confirmPhoneChange(deps: AuthDeps, claims: AccessClaims, i
         now,
         dormantBefore: dormantBefore(deps.config, now, false),
         releaseSessions: (sessionIds) => markSessionsRevoked(deps, sessionIds),
+        lifecycleEvents: deps.config.lifecycleEvents,
       })
     } catch (error) {
       await deps.otpStore.releaseClaim(slot, claimId)

@@ -56,7 +56,7 @@ async function detectReuse(deps: AuthDeps, sessionId: string, presentedHash: Buf
   if (!timingSafeEqual(Buffer.from(row.previousSecretHash), presentedHash)) return
   const graceEndsMs = row.rotatedAt.getTime() + deps.config.session.reuseGraceSeconds * 1000
   if (now.getTime() <= graceEndsMs) return
-  const revoked = await sessionRows.revokeSessionById(deps.prisma, sessionId, now)
+  const revoked = await sessionRows.revokeReusedSession(deps.prisma, sessionId, row.userId, now, deps.config.lifecycleEvents)
   await markRevoked(deps, revoked)
   deps.logger.warn({ event: 'auth.refresh_reuse_detected', userId: row.userId, sessionId, ip: client.ip }, 'refresh token reused: session revoked')
   deps.events.record({ type: 'refresh_reuse_detected', userId: row.userId, sessionId, ip: client.ip, userAgent: client.userAgent })

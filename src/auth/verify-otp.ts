@@ -37,6 +37,7 @@ async function signInWithClaim(deps: AuthDeps, phone: string, testNumber: boolea
       now,
       dormantBefore: dormantBefore(config, now, testNumber),
       releaseSessions: (sessionIds) => markSessionsRevoked(deps, sessionIds),
+      lifecycleEvents: config.lifecycleEvents,
     })
   } catch (error) {
     // Nothing was written: hand the code back so the person can retry it.

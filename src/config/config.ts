@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { isLoopbackHost } from '../net/loopback.ts'
 import { envSchema } from './env.ts'
 import {
+  parseWebhookSecret,
   decodeSecret,
   parseAllowedCountries,
   parseClusterNodes,
@@ -103,6 +104,14 @@ function toConfig(env: Env, problems: string[]) {
     },
     allowSignUp: env.ALLOW_SIGN_UP,
     dormantAccountDays: env.DORMANT_ACCOUNT_DAYS,
+    /** Lifecycle events are written to the outbox only when someone will deliver them. */
+    lifecycleEvents: env.WEBHOOK_URL !== undefined,
+    webhook: {
+      url: env.WEBHOOK_URL,
+      secret: parseWebhookSecret(env.WEBHOOK_SECRET, env.WEBHOOK_URL !== undefined, problems),
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      retrySeconds: env.WEBHOOK_RETRY_SECONDS,
+    },
     jwt: {
       privateKeyPem: pemText(env.JWT_PRIVATE_KEY),
       previousPublicKeysPem: pemText(env.JWT_PREVIOUS_PUBLIC_KEYS),

@@ -57,6 +57,24 @@ export function decodeSecret(text: string, problems: string[]): Buffer | undefin
   return bytes
 }
 
+/**
+ * WEBHOOK_SECRET: `whsec_` and the base64 of the HMAC key, as Standard Webhooks writes it.
+ * A problem is reported without echoing the value.
+ */
+export function parseWebhookSecret(text: string | undefined, required: boolean, problems: string[]): Buffer | undefined {
+  if (text === undefined) {
+    if (required) problems.push('WEBHOOK_SECRET: required when WEBHOOK_URL is set (whsec_ and the base64 of 24 to 64 random bytes)')
+    return undefined
+  }
+  const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(text.trim())
+  const key = match ? Buffer.from(match[1]!, 'base64') : undefined
+  if (!key || key.length < 24 || key.length > 64) {
+    problems.push('WEBHOOK_SECRET: must be whsec_ followed by the base64 of 24 to 64 random bytes')
+    return undefined
+  }
+  return key
+}
+
 export function parseAllowedCountries(text: string | undefined, defaultCountry: string, problems: string[]): '*' | ReadonlySet<string> {
   if (text === undefined) return new Set([defaultCountry])
   if (text.trim() === '*') return '*'

@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts'
+import { forgetPhoneInEvents, insertEvents, lifecycleEvent } from './outbox.ts'
 import { databaseCall, transactionTimeoutMs } from './users.ts'
 
 export interface DeleteUserRequest {
@@ -13,6 +14,8 @@ export interface DeleteUserRequest {
    * it throws, nothing is deleted.
    */
   beforeCommit(sessionIds: string[], phone: string | null): Promise<void>
+  /** WEBHOOK_URL is set: user.deleted goes to the outbox. */
+  lifecycleEvents: boolean
 }
 
 export type DeleteUserOutcome =
@@ -50,6 +53,8 @@ export async function deleteUser(prisma: PrismaClient, request: DeleteUserReques
           SELECT DISTINCT phone FROM auth_events WHERE user_id = ${userId}::uuid AND phone IS NOT NULL`
         const phones = [...new Set([...(phone ? [phone] : []), ...held.map((row) => row.phone)])]
         await scrubPhones(tx, userId, phones)
+        await forgetPhoneInEvents(tx, userId)
+        if (request.lifecycleEvents) await insertEvents(tx, [lifecycleEvent('user.deleted', now, userId)])
         await tx.$executeRaw`DELETE FROM users WHERE id = ${userId}::uuid`
         await tx.$executeRaw`INSERT INTO auth_events (created_at, type, user_id, session_id) VALUES (${now}, 'account_deleted', ${userId}::uuid, ${sessionId}::uuid)`
         return { status: 'DELETED' as const, phones }

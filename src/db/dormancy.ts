@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts'
+import { insertEvents, lifecycleEvent } from './outbox.ts'
 
 /**
  * Recycled numbers (DORMANT_ACCOUNT_DAYS): carriers hand a number that has been silent
@@ -39,6 +40,8 @@ export interface PhoneRelease {
    * release commits: if it throws, nothing is released.
    */
   beforeCommit(sessionIds: string[]): Promise<void>
+  /** WEBHOOK_URL is set: user.phone_released goes to the outbox. */
+  lifecycleEvents: boolean
 }
 
 /**
@@ -54,4 +57,5 @@ export async function releasePhone(tx: Tx, release: PhoneRelease): Promise<void>
   await tx.$executeRaw`UPDATE users SET phone = NULL WHERE id = ${holderId}::uuid`
   await tx.$executeRaw`
     INSERT INTO auth_events (created_at, type, phone, user_id, detail) VALUES (${now}, 'phone_released', ${phone}, ${holderId}::uuid, 'dormant')`
+  if (release.lifecycleEvents) await insertEvents(tx, [lifecycleEvent('user.phone_released', now, holderId)])
 }

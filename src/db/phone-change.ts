@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts'
 import { lockHolder, releasePhone } from './dormancy.ts'
+import { insertEvents, lifecycleEvent } from './outbox.ts'
 import { databaseCall, transactionTimeoutMs, type UserRecord } from './users.ts'
 
 export interface PhoneChangeRequest {
@@ -12,6 +13,8 @@ export interface PhoneChangeRequest {
   dormantBefore?: Date
   /** Ends a released account's sessions elsewhere before the release commits. */
   releaseSessions(sessionIds: string[]): Promise<void>
+  /** WEBHOOK_URL is set: user.phone_changed (and user.phone_released) go to the outbox. */
+  lifecycleEvents: boolean
 }
 
 export type PhoneChangeOutcome =
@@ -49,12 +52,14 @@ async function moveNumber(tx: Prisma.TransactionClient, request: PhoneChangeRequ
   if (oldPhone !== newPhone) {
     const holder = await lockHolder(tx, newPhone, request.dormantBefore)
     if (holder && !holder.dormant) return { status: 'IN_USE' }
-    if (holder) await releasePhone(tx, { holderId: holder.id, phone: newPhone, now, beforeCommit: request.releaseSessions })
+    const { lifecycleEvents } = request
+    if (holder) await releasePhone(tx, { holderId: holder.id, phone: newPhone, now, beforeCommit: request.releaseSessions, lifecycleEvents })
     await tx.$executeRaw`UPDATE users SET phone = ${newPhone} WHERE id = ${userId}::uuid`
     await tx.$executeRaw`
       INSERT INTO auth_events (created_at, type, phone, user_id, session_id, detail)
       VALUES (${now}, 'phone_changed', ${oldPhone}, ${userId}::uuid, ${sessionId}::uuid, 'old'),
              (${now}, 'phone_changed', ${newPhone}, ${userId}::uuid, ${sessionId}::uuid, 'new')`
+    if (lifecycleEvents) await insertEvents(tx, [lifecycleEvent('user.phone_changed', now, userId, { phone: newPhone })])
   }
   const row = users[0]!
   return { status: 'CHANGED', oldPhone, user: { id: userId, phone: newPhone, createdAt: row.created_at, lastSignInAt: row.last_sign_in_at } }

@@ -1,4 +1,5 @@
-import type { PrismaClient } from '../generated/prisma/client.ts'
+import { Prisma, type PrismaClient } from '../generated/prisma/client.ts'
+import { insertEventFromSql, lifecycleEvent } from './outbox.ts'
 import { databaseCall, type UserRecord } from './users.ts'
 
 /**
@@ -65,8 +66,20 @@ async function revokeWhere(prisma: PrismaClient, now: Date, where: object): Prom
   return rows.map((row) => row.id)
 }
 
-export function revokeSessionById(prisma: PrismaClient, sessionId: string, now: Date): Promise<string[]> {
-  return revokeWhere(prisma, now, { id: sessionId })
+/**
+ * Revokes a session whose refresh token was used twice (theft); with `lifecycleEvents`
+ * the session.reuse_detected event is written by the same statement, only if it revoked.
+ */
+export async function revokeReusedSession(prisma: PrismaClient, sessionId: string, userId: string, now: Date, lifecycleEvents: boolean): Promise<string[]> {
+  const event = lifecycleEvents
+    ? Prisma.sql`, reuse_event AS (${insertEventFromSql(lifecycleEvent('session.reuse_detected', now, userId, { sessionId }), Prisma.sql`FROM revoked`)})`
+    : Prisma.empty
+  const rows = await databaseCall(
+    () => prisma.$queryRaw<{ id: string }[]>`
+      WITH revoked AS (UPDATE sessions SET revoked_at = ${now} WHERE id = ${sessionId}::uuid AND revoked_at IS NULL RETURNING id) ${event}
+      SELECT id FROM revoked`,
+  )
+  return rows.map((row) => row.id)
 }
 
 /** Sign-out: the current or (after a lost rotation answer) the previous secret. */

@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts'
 import { ServiceUnavailableError } from '../common/errors.ts'
 import { dormantSql, lockHolder, releasePhone } from './dormancy.ts'
+import { insertEventFromSql, lifecycleEvent } from './outbox.ts'
 
 export interface UserRecord {
   id: string
@@ -31,6 +32,8 @@ export interface SignInRequest {
   dormantBefore?: Date
   /** Ends a released account's sessions elsewhere before the release commits. */
   releaseSessions(sessionIds: string[]): Promise<void>
+  /** WEBHOOK_URL is set: user.created (and user.phone_released) go to the outbox. */
+  lifecycleEvents: boolean
 }
 
 export type SignInOutcome = { user: UserRecord; isNewUser: boolean } | null
@@ -63,7 +66,7 @@ export async function signInUser(prisma: PrismaClient, request: SignInRequest): 
       async (tx) => {
         const holder = await lockHolder(tx, request.phone, dormantBefore)
         if (holder?.dormant) {
-          await releasePhone(tx, { holderId: holder.id, phone: request.phone, now: request.now, beforeCommit: request.releaseSessions })
+          await releasePhone(tx, { holderId: holder.id, phone: request.phone, now: request.now, beforeCommit: request.releaseSessions, lifecycleEvents: request.lifecycleEvents })
         }
         return signInStatement(tx, request, undefined)
       },
@@ -83,8 +86,12 @@ async function signInStatement(db: Prisma.TransactionClient, request: SignInRequ
         RETURNING id, phone, created_at, last_sign_in_at, (xmax = 0) AS is_new`
     : Prisma.sql`UPDATE users SET last_sign_in_at = ${now} WHERE phone = ${phone} AND ${active}
         RETURNING id, phone, created_at, last_sign_in_at, false AS is_new`
+  // Only a new user (is_new) is announced, in the same statement; its id is newUserId.
+  const createdEvent = request.lifecycleEvents
+    ? Prisma.sql`created_event AS (${insertEventFromSql(lifecycleEvent('user.created', now, newUserId, { phone }), Prisma.sql`FROM signed_in WHERE is_new`)}),`
+    : Prisma.empty
   const rows = await db.$queryRaw<SignInRow[]>`
-      WITH signed_in AS (${userStep}), new_session AS (
+      WITH signed_in AS (${userStep}), ${createdEvent} new_session AS (
         -- A sign-in is an authentication: the new session starts recently authenticated.
         INSERT INTO sessions (id, user_id, current_secret_hash, created_at, last_used_at, expires_at, user_agent, ip, authenticated_at)
         SELECT ${session.id}::uuid, id, ${session.secretHash}, ${now}, ${now}, ${session.expiresAt}, ${session.userAgent}, ${session.ip}, ${now}

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
 /**
  * Prometheus metrics. Labels come only from closed sets (schema field names, event
@@ -35,8 +35,31 @@ export function createMetrics(options: { processMetrics: boolean } = { processMe
     buckets: latencyBuckets,
     registers: [registry],
   })
+  const webhookDeliveries = new Counter({
+    name: 'phone_auth_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by outcome: delivered, failed (will retry) or dead_lettered (given up)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  })
+  const webhookPending = new Gauge({ name: 'phone_auth_webhook_pending_events', help: 'Lifecycle events waiting for delivery', registers: [registry] })
+  const webhookOldest = new Gauge({
+    name: 'phone_auth_webhook_oldest_pending_seconds',
+    help: 'Age of the oldest event waiting for delivery (0 when none)',
+    registers: [registry],
+  })
+  const webhookDead = new Gauge({ name: 'phone_auth_webhook_dead_lettered_events', help: 'Events given up after WEBHOOK_RETRY_SECONDS', registers: [registry] })
   return {
     registry,
+    webhooks: {
+      countAttempt(outcome: 'delivered' | 'failed' | 'dead_lettered'): void {
+        webhookDeliveries.inc({ outcome })
+      },
+      setOutbox(stats: { pending: number; oldestPendingSeconds: number; dead: number }): void {
+        webhookPending.set(stats.pending)
+        webhookOldest.set(stats.oldestPendingSeconds)
+        webhookDead.set(stats.dead)
+      },
+    },
     observeRequest(fields: readonly string[], seconds: number, failed: boolean): void {
       for (const field of fields) {
         operations.inc({ field, outcome: failed ? 'error' : 'ok' })

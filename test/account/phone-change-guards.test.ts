@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { PrismaClient } from '../../src/generated/prisma/client.ts'
+import { recordingPrisma } from '../support/recording-prisma.ts'
 import { createTestApp, uniquePhone, useTestStores } from '../helpers.ts'
 import { confirmPhoneChange, me, requestPhoneChange } from '../support/phone-change.ts'
 
@@ -14,26 +15,6 @@ const stores = useTestStores()
 async function app(env: Record<string, string> = {}, prisma?: PrismaClient) {
   const database = prisma ? { ...stores.database, prisma } : stores.database
   return createTestApp({ ...stores, database, env: { OTP_RESEND_COOLDOWN_SECONDS: '0', ...env } })
-}
-
-/** The database client, recording every value a query or a user/session call carried. */
-function recordingPrisma(prisma: PrismaClient, values: string[]): PrismaClient {
-  const record = (args: unknown[]) => values.push(JSON.stringify(args, (_key, value) => (typeof value === 'bigint' ? String(value) : value)))
-  const wrap = (target: object): object =>
-    new Proxy(target, {
-      get(object, property, receiver) {
-        const value = Reflect.get(object, property, receiver)
-        if (property === 'user' || property === 'session') return wrap(value)
-        if (typeof value !== 'function') return value
-        if (typeof property === 'string' && property.startsWith('$') && property !== '$transaction') {
-          return (...args: unknown[]) => (record(args), value.apply(object, args))
-        }
-        return typeof property === 'string' && ['findUnique', 'findFirst', 'findMany', 'count'].includes(property)
-          ? (...args: unknown[]) => (record(args), value.apply(object, args))
-          : value.bind(object)
-      },
-    })
-  return wrap(prisma) as PrismaClient
 }
 
 describe('requestPhoneChange guards', () => {

@@ -12,8 +12,8 @@ import { createTestDatabase, describeReal, type TestDatabase } from '../support/
 // backend serves the whole file and every test still starts from nothing.
 
 const FIRST = '20261125000000_users_and_sessions'
-const ALL = [FIRST, '20261125020000_auth_events', '20261129000000_session_authenticated_at', '20261129010000_released_phone']
-const TABLES = ['_prisma_migrations', 'auth_events', 'sessions', 'users']
+const ALL = [FIRST, '20261125020000_auth_events', '20261129000000_session_authenticated_at', '20261129010000_released_phone', '20261130000000_webhook_outbox']
+const TABLES = ['_prisma_migrations', 'auth_events', 'sessions', 'users', 'webhook_events']
 const LOCK_KEY = 72707369
 
 interface Backend {
