@@ -58,6 +58,9 @@ describe('loadConfig defaults', () => {
     ['ALLOW_SIGN_UP', (c) => c.allowSignUp, true],
     ['REAUTH_WINDOW_SECONDS', (c) => c.session.reauthWindowSeconds, 300],
     ['DORMANT_ACCOUNT_DAYS', (c) => c.dormantAccountDays, 0],
+    ['WEBHOOK_URL', (c) => c.webhook.url, undefined],
+    ['WEBHOOK_TIMEOUT_MS', (c) => c.webhook.timeoutMs, 5000],
+    ['WEBHOOK_RETRY_SECONDS', (c) => c.webhook.retrySeconds, 86400],
     ['MIGRATE_ON_START', (c) => c.migrateOnStart, true],
     ['TRUST_PROXY', (c) => c.trustProxy, { kind: 'socket' }],
   ]
@@ -94,6 +97,26 @@ describe('loadConfig validation', () => {
   it('reads DORMANT_ACCOUNT_DAYS as whole days and refuses a negative one', () => {
     expect(loadConfig({ DORMANT_ACCOUNT_DAYS: '365' }).dormantAccountDays).toBe(365)
     expect(problemsOf({ DORMANT_ACCOUNT_DAYS: '-1' }).map((p) => p.split(':')[0])).toEqual(['DORMANT_ACCOUNT_DAYS'])
+  })
+
+  it('needs WEBHOOK_SECRET when WEBHOOK_URL is set', () => {
+    expect(problemsOf({ WEBHOOK_URL: 'https://app.example.com/hooks' }).map((p) => p.split(':')[0])).toEqual(['WEBHOOK_SECRET'])
+  })
+
+  it('reads WEBHOOK_SECRET as whsec_ and base64, and writes lifecycle events only with a WEBHOOK_URL', () => {
+    const key = Buffer.alloc(32, 7)
+    const config = loadConfig({ WEBHOOK_URL: 'https://app.example.com/hooks', WEBHOOK_SECRET: `whsec_${key.toString('base64')}` })
+    expect(config.webhook.secret).toEqual(key)
+    expect(config.lifecycleEvents).toBe(true)
+    expect(loadConfig({}).lifecycleEvents).toBe(false)
+  })
+
+  it('refuses a WEBHOOK_SECRET without the whsec_ prefix or too short, without echoing it', () => {
+    for (const secret of [Buffer.alloc(32, 7).toString('base64'), `whsec_${Buffer.alloc(8, 7).toString('base64')}`]) {
+      const problems = problemsOf({ WEBHOOK_URL: 'https://app.example.com/hooks', WEBHOOK_SECRET: secret })
+      expect(problems.map((p) => p.split(':')[0])).toEqual(['WEBHOOK_SECRET'])
+      expect(problems.join(' ')).not.toContain(secret)
+    }
   })
 
   it('accepts OTP_LENGTH=10', () => {
