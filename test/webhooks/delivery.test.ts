@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { claimDueEvents } from '../../src/db/outbox.ts'
 import { createMetrics } from '../../src/observability/metrics.ts'
 import { createWebhookDispatcher, type DispatcherOptions, type WebhookDispatcher } from '../../src/webhooks/dispatcher.ts'
 import { createTestApp, useTestStores, type TestApp } from '../helpers.ts'
@@ -173,5 +174,28 @@ describe('webhook delivery', () => {
     const exported = await metrics.registry.metrics()
     expect(exported).toMatch(/phone_auth_webhook_oldest_pending_seconds \d/)
     expect(exported).toMatch(/phone_auth_webhook_deliveries_total\{outcome="failed"\} [1-9]/)
+  })
+
+  it('sends again an event whose dispatcher died mid-attempt, once its lease has run out', async () => {
+    const t = await app()
+    await t.signIn()
+    // A dispatcher that leased the event and then vanished (a crash): no outcome recorded.
+    expect(await claimDueEvents(stores.database.prisma, 10, 1)).toHaveLength(1)
+    dispatch()
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(receiver.received).toHaveLength(0)
+    await until(() => expect(receiver.received).toHaveLength(1))
+  })
+
+  it('prunes delivered events after their retention, and keeps dead letters', async () => {
+    const t = await app()
+    await t.signIn()
+    await t.signIn()
+    const [delivered, dead] = await t.deps.prisma.webhookEvent.findMany({ orderBy: { seq: 'asc' } })
+    const longAgo = new Date(Date.now() - 8 * 86_400_000)
+    await t.deps.prisma.webhookEvent.update({ where: { id: delivered!.id }, data: { status: 'delivered', deliveredAt: longAgo } })
+    await t.deps.prisma.webhookEvent.update({ where: { id: dead!.id }, data: { status: 'dead', createdAt: longAgo } })
+    dispatch()
+    await until(async () => expect(await t.deps.prisma.webhookEvent.findMany({ select: { id: true } })).toEqual([{ id: dead!.id }]))
   })
 })
