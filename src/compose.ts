@@ -1,5 +1,7 @@
 import { cryptoRandom } from './auth/otp.ts'
 import { createOtpStore } from './auth/otp-store.ts'
+import { createPumpingStore } from './auth/pumping-store.ts'
+import { createCaptchaVerifier, type CaptchaVerifier } from './captcha/siteverify.ts'
 import { createRevocationStore } from './auth/revocation-store.ts'
 import { createTokenSigner } from './auth/tokens.ts'
 import type { Config } from './config/config.ts'
@@ -36,6 +38,9 @@ export async function composeDeps(
     config,
     logger,
     otpStore: createOtpStore(redis, config.redisKeyPrefix),
+    pumping: createPumpingStore(redis, config.redisKeyPrefix),
+    captcha: createCaptcha(config),
+    abuseSignals: metrics.abuse,
     revocations: createRevocationStore(redis, config.redisKeyPrefix),
     events: fanOutEvents(audit, metrics.events),
     metrics,
@@ -58,6 +63,13 @@ export async function composeDeps(
     await database.close()
   }
   return { deps, close }
+}
+
+/** CAPTCHA_PROVIDER set: the verifier every send must pass (config ensured the secret). */
+export function createCaptcha(config: Config): CaptchaVerifier | undefined {
+  const { provider, secretKey, verifyUrl } = config.captcha
+  if (!provider || !secretKey || !verifyUrl) return undefined
+  return createCaptchaVerifier({ ...config.captcha, provider, secretKey, verifyUrl })
 }
 
 /** With WEBHOOK_URL set, this instance delivers the outbox too (any number may). */

@@ -17,6 +17,7 @@ const rank: Record<string, number> = {
   redis: 2,
   db: 2,
   sms: 2,
+  captcha: 2,
   auth: 3,
   webhooks: 3,
   config: 4,

@@ -1,6 +1,8 @@
 import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto'
 import type { Logger } from 'pino'
 import { createApp, type App } from '../src/app.ts'
+import { createPumpingStore } from '../src/auth/pumping-store.ts'
+import { createCaptcha } from '../src/compose.ts'
 import { createOtpStore } from '../src/auth/otp-store.ts'
 import { createRevocationStore } from '../src/auth/revocation-store.ts'
 import { createEventWriter, fanOutEvents, type EventWriter } from '../src/db/events.ts'
@@ -105,6 +107,9 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     config,
     logger,
     otpStore: createOtpStore(redis, storePrefix),
+    pumping: createPumpingStore(redis, storePrefix),
+    captcha: createCaptcha(config),
+    abuseSignals: metrics.abuse,
     revocations: createRevocationStore(redis, storePrefix),
     events: fanOutEvents(events, metrics.events),
     metrics,

@@ -3,6 +3,7 @@ import type { AuthDeps, ClientInfo } from './deps.ts'
 import { InvalidOtpError, RateLimitedError, type InvalidOtpReason } from './errors.ts'
 import { codeDigest, isWellFormedCode, type CodeSlot } from './otp.ts'
 import { audit, otpSecret, retryAfterSeconds } from './flow-helpers.ts'
+import { recordVerifiedQuietly } from './human-check.ts'
 
 /**
  * Checks the code of `slot` under every attempt limit — shape check → IP failure
@@ -45,8 +46,9 @@ export async function withClaimedCode<T>(
   const refunded = failed ? Promise.resolve() : refundQuietly(deps, client)
   if (outcome.status === 'CLAIMED') {
     audit(deps, client, { type: 'otp_verified', phone, userId })
-    // The refund (IP domain) runs alongside the claim's work: no extra wait.
-    return (await Promise.all([useClaim(claimId), refunded]))[0]
+    // The refund (IP domain) and the pumping guard's count run alongside the claim's
+    // work: no extra wait.
+    return (await Promise.all([useClaim(claimId), refunded, recordVerifiedQuietly(deps, phone)]))[0]
   }
   await refunded
   switch (outcome.status) {

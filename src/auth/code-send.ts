@@ -4,6 +4,7 @@ import { SmsSendError } from '../sms/sender.ts'
 import { RateLimitedError, SmsDeliveryError } from './errors.ts'
 import { codeDigest, generateCode, type CodeSlot } from './otp.ts'
 import { audit, otpSecret, retryAfterSeconds } from './flow-helpers.ts'
+import { guardPrefix, requireHuman } from './human-check.ts'
 
 export interface OtpSent {
   phone: string
@@ -15,12 +16,19 @@ export interface OtpSent {
 }
 
 /**
- * Makes a code for `slot` and sends it under every send limit: IP budget → global
- * breaker → one phone script (cooldown, send cap, store) → SMS. Shared by requestOtp and
- * requestPhoneChange, so both spend the same budgets of the number and the caller.
- * `testCode` (TEST_PHONE_NUMBERS) is stored instead of a random code, and not sent.
+ * Makes a code for `slot` and sends it under every defence: CAPTCHA → IP budget → global
+ * breaker → pumping guard → one phone script (cooldown, send cap, store) → SMS. Shared
+ * by requestOtp and requestPhoneChange, so both spend the same budgets of the number
+ * and the caller. `testCode` (TEST_PHONE_NUMBERS) is stored instead of a random code,
+ * not sent, and exempt from the CAPTCHA and the guard.
  */
-export async function sendCodeUnderLimits(deps: AuthDeps, slot: CodeSlot, testCode: string | undefined, client: ClientInfo): Promise<OtpSent> {
+export async function sendCodeUnderLimits(
+  deps: AuthDeps,
+  slot: CodeSlot,
+  testCode: string | undefined,
+  client: ClientInfo,
+  captchaToken?: string | null,
+): Promise<OtpSent> {
   const { config, otpStore, clock } = deps
   const otp = config.otp
   const { phone } = slot
@@ -30,6 +38,7 @@ export async function sendCodeUnderLimits(deps: AuthDeps, slot: CodeSlot, testCo
     return new RateLimitedError(retryAfterSeconds(retryAfterMs))
   }
 
+  if (testCode === undefined) await requireHuman(deps, captchaToken, client)
   // The IP budget is checked before anything touches the phone's keys, so a request
   // refused here can neither replace someone's pending code nor spend their budget.
   const ipDecision = await otpStore.reserve('ip-sends', client.ipKey, otp.maxSendsPerIp, otp.sendWindowSeconds)
@@ -38,6 +47,13 @@ export async function sendCodeUnderLimits(deps: AuthDeps, slot: CodeSlot, testCo
   if (!globalDecision.allowed) {
     await otpStore.refund('ip-sends', client.ipKey, otp.maxSendsPerIp)
     throw refuse('global-sends', globalDecision.retryAfterMs)
+  }
+
+  const guarded = testCode === undefined ? await guardPrefix(deps, phone, client) : null
+  if (guarded) {
+    await otpStore.refund('ip-sends', client.ipKey, otp.maxSendsPerIp)
+    await otpStore.refund('global-sends', 'all', otp.maxSendsGlobal)
+    throw refuse('pumping', guarded.refusedForMs)
   }
 
   const code = testCode ?? generateCode(otp.length, deps.random)
@@ -69,8 +85,9 @@ export async function sendCodeUnderLimits(deps: AuthDeps, slot: CodeSlot, testCo
 async function sendCode(deps: AuthDeps, slot: CodeSlot, code: string, codeId: string, client: ClientInfo): Promise<void> {
   const { phone } = slot
   const userId = slot.change?.userId
+  let sent: Awaited<ReturnType<typeof deps.sms.send>>
   try {
-    await deps.sms.send({ phone, code })
+    sent = await deps.sms.send({ phone, code })
   } catch (error) {
     const outcome = error instanceof SmsSendError ? error.outcome : 'maybe-sent'
     deps.logger.warn({ event: 'otp.send_failed', phone, outcome, err: error }, 'SMS not delivered to the provider')
@@ -82,4 +99,14 @@ async function sendCode(deps: AuthDeps, slot: CodeSlot, code: string, codeId: st
   }
   deps.logger.info({ event: 'otp.sent', phone, provider: deps.sms.name }, 'code sent')
   audit(deps, client, { type: 'otp_sent', phone, userId, detail: deps.sms.name })
+  if (sent.providerMessageId && deps.config.msg91WebhookTokens.length > 0) await rememberSendQuietly(deps, sent.providerMessageId, phone)
+}
+
+/** For the delivery report (MSG91_WEBHOOK_TOKEN); the code is out, so a failure here is only logged. */
+async function rememberSendQuietly(deps: AuthDeps, providerMessageId: string, phone: string): Promise<void> {
+  try {
+    await deps.pumping.rememberSend(providerMessageId, phone)
+  } catch (error) {
+    deps.logger.warn({ err: error, event: 'sms.report_match_lost' }, 'the delivery report of this message will not be matched')
+  }
 }

@@ -1,3 +1,4 @@
+import type { CaptchaVerifier } from '../captcha/siteverify.ts'
 import type { PrismaClient } from '../generated/prisma/client.ts'
 import type { EventSink } from '../db/events.ts'
 import type { Logger } from '../observability/logger.ts'
@@ -5,6 +6,7 @@ import type { SmsSender } from '../sms/sender.ts'
 import type { OtpStore } from './otp-store.ts'
 import type { RandomSource } from './otp.ts'
 import type { PhonePolicy } from './phone.ts'
+import type { PumpingStore } from './pumping-store.ts'
 import type { RevocationStore } from './revocation-store.ts'
 import type { TokenSigner } from './tokens.ts'
 
@@ -55,6 +57,26 @@ export interface AuthSettings {
     reauthWindowSeconds: number
   }
   jwt: { accessTokenTtlSeconds: number }
+  /** CAPTCHA_MAX_CHECKS_PER_IP: siteverify calls per client IP per send window (0: no cap). */
+  captcha: { maxChecksPerIp: number }
+  pumping: {
+    mode: 'on' | 'monitor' | 'off'
+    prefixDigits: number
+    windowSeconds: number
+    minSends: number
+    minConversion: number
+    blockSeconds: number
+  }
+  /** MSG91_WEBHOOK_TOKEN is set: accepted messages are remembered for their delivery reports. */
+  msg91WebhookTokens: readonly string[]
+}
+
+/** What the abuse defences report, for metrics; labels are closed sets (regions, outcomes). */
+export interface AbuseSignals {
+  captchaChecked(outcome: string): void
+  prefixSuspected(country: string): void
+  sendRefusedByGuard(country: string): void
+  deliveryReported(country: string, status: string): void
 }
 
 export interface AuthDeps {
@@ -65,6 +87,10 @@ export interface AuthDeps {
   events: EventSink
   prisma: PrismaClient
   sms: SmsSender
+  /** CAPTCHA_PROVIDER is set: every send needs a token this verifier accepts. */
+  captcha?: CaptchaVerifier
+  pumping: PumpingStore
+  abuseSignals: AbuseSignals
   signer: TokenSigner
   clock: Clock
   random: RandomSource

@@ -70,6 +70,14 @@ export class ReauthenticationRequiredError extends DomainError {
   }
 }
 
+export class CaptchaRequiredError extends DomainError {
+  readonly code = 'CAPTCHA_REQUIRED'
+  constructor(message = 'Solve the challenge and send its captchaToken: it was missing, invalid, expired or already used.') {
+    super(message)
+    this.name = 'CaptchaRequiredError'
+  }
+}
+
 export class PhoneInUseError extends DomainError {
   readonly code = 'PHONE_IN_USE'
   constructor(message = 'Another account has this number.') {

@@ -40,7 +40,7 @@ export interface AttemptLimits {
   failureWindowSeconds: number
 }
 
-export type CounterScope = 'ip-sends' | 'ip-failures' | 'global-sends'
+export type CounterScope = 'ip-sends' | 'ip-failures' | 'global-sends' | 'captcha-checks'
 
 export function createOtpStore(redis: RedisClient, keyPrefix: string) {
   const scripts = {

@@ -31,7 +31,13 @@ function changeSlot(phone: string, claims: AccessClaims): CodeSlot {
  * send limits as requestOtp. Whether another account holds the number is not looked
  * up: the answer and its timing are the same either way. Null: the session has ended.
  */
-export async function requestPhoneChange(deps: AuthDeps, claims: AccessClaims, input: string, client: ClientInfo): Promise<OtpSent | null> {
+export async function requestPhoneChange(
+  deps: AuthDeps,
+  claims: AccessClaims,
+  input: string,
+  client: ClientInfo,
+  captchaToken?: string | null,
+): Promise<OtpSent | null> {
   const phone = newNumber(input, deps)
   const now = deps.clock.now()
   const holder = await sessionRows.findSessionHolder(deps.prisma, claims.sessionId, claims.userId, now)
@@ -40,7 +46,7 @@ export async function requestPhoneChange(deps: AuthDeps, claims: AccessClaims, i
   if (!holder.authenticatedAt || holder.authenticatedAt.getTime() < recentSince) throw new ReauthenticationRequiredError()
   if (holder.phone === phone) throw new InvalidPhoneError('This is already the number of the account.')
   audit(deps, client, { type: 'phone_change_requested', phone, userId: claims.userId, sessionId: claims.sessionId })
-  return sendCodeUnderLimits(deps, changeSlot(phone, claims), undefined, client)
+  return sendCodeUnderLimits(deps, changeSlot(phone, claims), undefined, client, captchaToken)
 }
 
 /**

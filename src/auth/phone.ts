@@ -38,3 +38,14 @@ export function normalisePhone(input: string, policy: PhonePolicy): NormalisedPh
 export function canonicalTestNumber(raw: string): string {
   return raw.replace(/[\s\-().]/g, '')
 }
+
+/**
+ * The destination range a number belongs to, for the SMS-pumping guard: country calling
+ * code plus the first `digits` national digits (+91 9812… → +919812), and its region
+ * (for metrics: a closed set, never a number).
+ */
+export function destinationPrefix(e164: string, digits: number): { prefix: string; country: string } {
+  const parsed = parsePhoneNumberFromString(e164)
+  if (!parsed) return { prefix: e164.slice(0, 3 + digits), country: 'unknown' }
+  return { prefix: `+${parsed.countryCallingCode}${parsed.nationalNumber.slice(0, digits)}`, country: parsed.country ?? 'unknown' }
+}

@@ -9,8 +9,8 @@ export type { OtpSent } from './code-send.ts'
  * answer is the same whether or not an account exists, and the database is never
  * asked, so it reveals nothing about who has signed up.
  */
-export async function requestOtp(deps: AuthDeps, phoneInput: string, client: ClientInfo): Promise<OtpSent> {
+export async function requestOtp(deps: AuthDeps, phoneInput: string, client: ClientInfo, captchaToken?: string | null): Promise<OtpSent> {
   const { phone, testCode } = resolvePhone(phoneInput, deps.config)
   audit(deps, client, { type: 'otp_requested', phone })
-  return sendCodeUnderLimits(deps, { phone }, testCode, client)
+  return sendCodeUnderLimits(deps, { phone }, testCode, client, captchaToken)
 }

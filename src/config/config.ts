@@ -1,8 +1,10 @@
 import type { z } from 'zod'
 import { isLoopbackHost } from '../net/loopback.ts'
+import { captchaSettings } from './captcha.ts'
 import { envSchema } from './env.ts'
 import {
   parseWebhookSecret,
+  parseWebhookTokens,
   decodeSecret,
   parseAllowedCountries,
   parseClusterNodes,
@@ -18,7 +20,7 @@ import {
  * given, so tests build configs without touching process.env.
  */
 
-type Env = z.output<typeof envSchema>
+export type Env = z.output<typeof envSchema>
 export type { TrustProxy } from '../net/client-ip.ts'
 export type TestPhoneNumbers = ReadonlyMap<string, string>
 
@@ -104,6 +106,16 @@ function toConfig(env: Env, problems: string[]) {
     },
     allowSignUp: env.ALLOW_SIGN_UP,
     dormantAccountDays: env.DORMANT_ACCOUNT_DAYS,
+    captcha: captchaSettings(env),
+    pumping: {
+      mode: env.PUMPING_GUARD,
+      prefixDigits: env.PUMPING_PREFIX_DIGITS,
+      windowSeconds: env.PUMPING_WINDOW_SECONDS,
+      minSends: env.PUMPING_MIN_SENDS,
+      minConversion: env.PUMPING_MIN_CONVERSION,
+      blockSeconds: env.PUMPING_BLOCK_SECONDS,
+    },
+    msg91WebhookTokens: parseWebhookTokens(env.MSG91_WEBHOOK_TOKEN, problems),
     /** Lifecycle events are written to the outbox only when someone will deliver them. */
     lifecycleEvents: env.WEBHOOK_URL !== undefined,
     webhook: {
@@ -135,6 +147,7 @@ function toConfig(env: Env, problems: string[]) {
 
 export type Config = ReturnType<typeof toConfig>
 
+
 /** Rules that span several variables; each broken rule is one line of the report. */
 function crossChecks(config: Config): string[] {
   const problems: string[] = []
@@ -143,6 +156,7 @@ function crossChecks(config: Config): string[] {
     if (!msg91.authKey) problems.push('MSG91_AUTHKEY: required when SMS_PROVIDER is msg91')
     if (!msg91.templateId) problems.push('MSG91_TEMPLATE_ID: required when SMS_PROVIDER is msg91')
   }
+  if (config.captcha.provider && !config.captcha.secretKey) problems.push('CAPTCHA_SECRET_KEY: required when CAPTCHA_PROVIDER is set')
   const keyProblem = config.jwt.privateKeyPem === undefined ? undefined : privateKeyProblem(config.jwt.privateKeyPem)
   if (keyProblem) problems.push(`JWT_PRIVATE_KEY: ${keyProblem}`)
   const redisConfigured = config.redisUrl !== undefined || config.redisClusterNodes.length > 0

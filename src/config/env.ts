@@ -23,6 +23,13 @@ const int = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
 /** A cap: 0 means "no cap", as config.md promises for every cap. */
 const cap = (fallback: number) => int(fallback, 0)
 const seconds = (fallback: number) => int(fallback, 1)
+/** A number from 0 to 1, e.g. a score or a ratio. */
+const fraction = (fallback: number) =>
+  z
+    .string()
+    .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, 'must be a number from 0 to 1')
+    .optional()
+    .transform((v) => (v === undefined ? fallback : Number(v)))
 const optionalText = z
   .string()
   .optional()
@@ -84,6 +91,20 @@ export const envSchema = z.object({
   REFRESH_REUSE_GRACE_SECONDS: int(30, 0),
   REAUTH_WINDOW_SECONDS: seconds(300),
   DORMANT_ACCOUNT_DAYS: int(0, 0),
+  MSG91_WEBHOOK_TOKEN: optionalText,
+  CAPTCHA_PROVIDER: optionalText.pipe(z.enum(['turnstile', 'hcaptcha', 'recaptcha']).optional()),
+  CAPTCHA_SECRET_KEY: optionalText,
+  CAPTCHA_VERIFY_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  CAPTCHA_EXPECTED_HOSTNAME: optionalText,
+  CAPTCHA_MIN_SCORE: fraction(0.5),
+  CAPTCHA_TIMEOUT_MS: int(3000, 100, 60000),
+  CAPTCHA_MAX_CHECKS_PER_IP: cap(100),
+  PUMPING_GUARD: z.enum(['on', 'monitor', 'off']).default('on'),
+  PUMPING_PREFIX_DIGITS: int(4, 0, 12),
+  PUMPING_WINDOW_SECONDS: seconds(3600),
+  PUMPING_MIN_SENDS: int(50, 1),
+  PUMPING_MIN_CONVERSION: fraction(0.2),
+  PUMPING_BLOCK_SECONDS: seconds(3600),
   WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   WEBHOOK_SECRET: optionalText,
   WEBHOOK_TIMEOUT_MS: int(5000, 100, 60000),

@@ -75,6 +75,20 @@ export function parseWebhookSecret(text: string | undefined, required: boolean, 
   return key
 }
 
+/**
+ * MSG91_WEBHOOK_TOKEN: the secret path segment of the delivery-report endpoint; two,
+ * comma-separated, during a rotation. Reported without echoing them.
+ */
+export function parseWebhookTokens(text: string | undefined, problems: string[]): string[] {
+  if (text === undefined) return []
+  const tokens = text.split(',').map((token) => token.trim()).filter((token) => token !== '')
+  if (tokens.length > 2 || tokens.some((token) => token.length < 32 || !/^[A-Za-z0-9._~-]+$/.test(token))) {
+    problems.push('MSG91_WEBHOOK_TOKEN: one or two (comma-separated) tokens of at least 32 URL-safe characters')
+    return []
+  }
+  return tokens
+}
+
 export function parseAllowedCountries(text: string | undefined, defaultCountry: string, problems: string[]): '*' | ReadonlySet<string> {
   if (text === undefined) return new Set([defaultCountry])
   if (text.trim() === '*') return '*'

@@ -17,6 +17,9 @@ export type AuthEventType =
   | 'reauthenticated'
   | 'account_deleted'
   | 'phone_change_requested'
+  | 'captcha_refused'
+  | 'pumping_suspected'
+  | 'sms_delivery_reported'
   // Written by the database statements themselves (never queued): the move of a number
   // (one row for the old, one for the new) and its release from a dormant account.
   | 'phone_changed'

@@ -48,8 +48,38 @@ export function createMetrics(options: { processMetrics: boolean } = { processMe
     registers: [registry],
   })
   const webhookDead = new Gauge({ name: 'phone_auth_webhook_dead_lettered_events', help: 'Events given up after WEBHOOK_RETRY_SECONDS', registers: [registry] })
+  const captchaChecks = new Counter({
+    name: 'phone_auth_captcha_checks_total',
+    help: 'CAPTCHA checks before a send, by outcome (passed, refused, unavailable, missing, malformed, ip_capped)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  })
+  const pumpingSuspected = new Counter({
+    name: 'phone_auth_pumping_suspect_prefixes_total',
+    help: 'Destination prefixes the SMS-pumping guard judged suspect (low conversion), by region',
+    labelNames: ['country'] as const,
+    registers: [registry],
+  })
+  const pumpingRefused = new Counter({
+    name: 'phone_auth_pumping_refused_sends_total',
+    help: 'Sends refused because their destination prefix is suspect, by region',
+    labelNames: ['country'] as const,
+    registers: [registry],
+  })
+  const deliveryReports = new Counter({
+    name: 'phone_auth_sms_delivery_reports_total',
+    help: 'MSG91 delivery reports by region and status (delivered, failed, ndnc, rejected, blocked, other, unknown_request)',
+    labelNames: ['country', 'status'] as const,
+    registers: [registry],
+  })
   return {
     registry,
+    abuse: {
+      captchaChecked: (outcome: string) => captchaChecks.inc({ outcome }),
+      prefixSuspected: (country: string) => pumpingSuspected.inc({ country }),
+      sendRefusedByGuard: (country: string) => pumpingRefused.inc({ country }),
+      deliveryReported: (country: string, status: string) => deliveryReports.inc({ country, status }),
+    },
     webhooks: {
       countAttempt(outcome: 'delivered' | 'failed' | 'dead_lettered'): void {
         webhookDeliveries.inc({ outcome })

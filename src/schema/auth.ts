@@ -1,4 +1,4 @@
-import { InvalidOtpError, InvalidPhoneError, RateLimitedError, SignUpDisabledError, SmsDeliveryError } from '../auth/errors.ts'
+import { CaptchaRequiredError, InvalidOtpError, InvalidPhoneError, RateLimitedError, SignUpDisabledError, SmsDeliveryError } from '../auth/errors.ts'
 import { requestOtp, type OtpSent } from '../auth/request-otp.ts'
 import { verifyOtp, type SignedIn } from '../auth/verify-otp.ts'
 import { builder } from './builder.ts'
@@ -45,11 +45,18 @@ builder.mutationField('requestOtp', (t) =>
   t.field({
     type: OtpSentType,
     description: 'Sends a one-time code by SMS. The answer never reveals whether an account exists for the number.',
-    args: { phone: t.arg.string({ required: true }) },
-    errors: { types: [InvalidPhoneError, RateLimitedError, SmsDeliveryError], directResult: true, union: { name: 'RequestOtpResult' } },
-    resolve: (_root, { phone }, context) => {
+    args: {
+      phone: t.arg.string({ required: true }),
+      captchaToken: t.arg.string({ description: 'The CAPTCHA widget\'s token; required when the server has a CAPTCHA provider.' }),
+    },
+    errors: {
+      types: [InvalidPhoneError, RateLimitedError, SmsDeliveryError, CaptchaRequiredError],
+      directResult: true,
+      union: { name: 'RequestOtpResult' },
+    },
+    resolve: (_root, { phone, captchaToken }, context) => {
       refuseOversized(phone, () => new InvalidPhoneError('The phone number is too long.'))
-      return requestOtp(context.deps, phone, context.client)
+      return requestOtp(context.deps, phone, context.client, captchaToken)
     },
   }),
 )

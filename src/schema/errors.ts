@@ -1,4 +1,5 @@
 import {
+  CaptchaRequiredError,
   DomainError,
   InvalidOtpError,
   InvalidPhoneError,
@@ -56,6 +57,13 @@ builder.objectType(ReauthenticationRequiredError, {
   name: 'ReauthenticationRequiredError',
   description: 'The change needs a recent authentication of this session: sign in again or call reauthenticate first (code REAUTHENTICATION_REQUIRED).',
   isTypeOf: (value) => value instanceof ReauthenticationRequiredError,
+})
+
+builder.objectType(CaptchaRequiredError, {
+  ...common,
+  name: 'CaptchaRequiredError',
+  description: 'captchaToken missing, invalid, expired or already used, or the CAPTCHA could not be checked: solve a new challenge (code CAPTCHA_REQUIRED).',
+  isTypeOf: (value) => value instanceof CaptchaRequiredError,
 })
 
 builder.objectType(PhoneInUseError, {

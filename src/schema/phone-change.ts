@@ -1,4 +1,4 @@
-import { InvalidOtpError, InvalidPhoneError, PhoneInUseError, RateLimitedError, ReauthenticationRequiredError, SmsDeliveryError } from '../auth/errors.ts'
+import { CaptchaRequiredError, InvalidOtpError, InvalidPhoneError, PhoneInUseError, RateLimitedError, ReauthenticationRequiredError, SmsDeliveryError } from '../auth/errors.ts'
 import { confirmPhoneChange, requestPhoneChange } from '../auth/phone-change.ts'
 import type { User } from '../auth/users.ts'
 import { OtpSentType, refuseOversized } from './auth.ts'
@@ -25,16 +25,19 @@ builder.mutationField('requestPhoneChange', (t) =>
       'Starts moving the signed-in account to newPhone: sends a code to newPhone. Needs a recent sign-in or reauthenticate now; ' +
       'every limit of requestOtp applies; one pending change per account. Never reveals whether newPhone has an account. ' +
       'Without a valid access token: null and UNAUTHENTICATED.',
-    args: { newPhone: t.arg.string({ required: true }) },
+    args: {
+      newPhone: t.arg.string({ required: true }),
+      captchaToken: t.arg.string({ description: 'The CAPTCHA widget\'s token; required when the server has a CAPTCHA provider.' }),
+    },
     errors: {
-      types: [InvalidPhoneError, RateLimitedError, SmsDeliveryError, ReauthenticationRequiredError],
+      types: [InvalidPhoneError, RateLimitedError, SmsDeliveryError, ReauthenticationRequiredError, CaptchaRequiredError],
       directResult: true,
       union: { name: 'RequestPhoneChangeResult' },
     },
-    resolve: async (_root, { newPhone }, context) => {
+    resolve: async (_root, { newPhone, captchaToken }, context) => {
       const claims = await signedIn(context)
       refuseOversized(newPhone, tooLongPhone)
-      const sent = await requestPhoneChange(context.deps, claims, newPhone, context.client)
+      const sent = await requestPhoneChange(context.deps, claims, newPhone, context.client, captchaToken)
       if (!sent) throw unauthenticated()
       return sent
     },

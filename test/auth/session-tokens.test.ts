@@ -118,7 +118,8 @@ describe('what Redis holds', () => {
     expect(keys.length).toBeGreaterThan(0)
     for (const key of keys) {
       const type = await redis.type(key)
-      const value = type === 'hash' ? JSON.stringify(await redis.hgetall(key)) : String(await redis.get(key))
+      const value =
+        type === 'hash' ? JSON.stringify(await redis.hgetall(key)) : type === 'set' ? JSON.stringify(await redis.smembers(key)) : String(await redis.get(key))
       expect(value).not.toContain(code)
     }
   })
