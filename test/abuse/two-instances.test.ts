@@ -227,4 +227,15 @@ describeReal('two instances on one Redis and one PostgreSQL', ['redis', 'postgre
     expect(await b.signIn(dormant.user.phone)).toMatchObject({ isNewUser: true })
     expect((await a.gql('{ me { id } }', {}, { headers: { authorization: `Bearer ${dormant.accessToken}` } })).data?.me).toBeNull()
   })
+
+  it('judges a pumped range from the sends of both instances together', async () => {
+    const [a, b] = await instances({ PUMPING_MIN_SENDS: '20', PUMPING_MIN_CONVERSION: '0.2' })
+    const answers: string[] = []
+    for (let i = 0; i < 40; i++) {
+      const phone = `+917013${String(100000 + i)}`
+      answers.push((await (i % 2 === 0 ? a : b).requestOtp(phone, `198.18.7.${i + 1}`)).__typename)
+    }
+    expect(answers.filter((answer) => answer === 'OtpSent')).toHaveLength(19)
+    expect(answers.slice(19).every((answer) => answer === 'RateLimitedError')).toBe(true)
+  })
 })
