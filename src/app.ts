@@ -7,6 +7,7 @@ import { schema } from './schema/index.ts'
 import { buildRequestContext, type ServerContext } from './http/request-context.ts'
 import { maskError, useMissingQueryIs400, useRequestIds } from './http/error-masking.ts'
 import { useHttpRoutes } from './http/routes.ts'
+import { useMsg91Reports } from './http/msg91-reports.ts'
 import { useGraphqlLimits } from './http/graphql-limits.ts'
 import { useOperationMetrics } from './observability/metrics-plugin.ts'
 import { newRequestId, runInRequestScope } from './observability/request-scope.ts'
@@ -57,6 +58,8 @@ export function createApp(deps: Deps): App {
     },
     context: ({ request, req }) => buildRequestContext(deps, request, req),
     plugins: [
+      // Its own body limit and parsing: MSG91's reports are not GraphQL.
+      useMsg91Reports(deps),
       useCors(deps.config.corsOrigins),
       useBodyLimit(),
       useRequestIds(log),
