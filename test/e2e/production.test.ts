@@ -15,6 +15,7 @@ import { createTestDatabase, createTestRedis, describeReal, realRedisUrl, type T
 const authKey = `ak-${randomBytes(12).toString('hex')}`
 const templateId = `tpl-${randomBytes(6).toString('hex')}`
 const otpSecretHex = randomBytes(32).toString('hex')
+const reportToken = randomBytes(24).toString('hex')
 const jwtPrivateKeyPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
 
 interface Recipient {
@@ -47,6 +48,7 @@ describeReal('production server on real Redis and PostgreSQL with MSG91', ['redi
         MSG91_TEMPLATE_ID: templateId,
         MSG91_BASE_URL: fake.baseUrl,
         APP_DOMAIN: 'example.app',
+        MSG91_WEBHOOK_TOKEN: reportToken,
       },
     })
   })
@@ -126,6 +128,19 @@ describeReal('production server on real Redis and PostgreSQL with MSG91', ['redi
     issued.refreshTokens.push(session.refreshToken)
   })
 
+  it("records MSG91's delivery report for a message it sent, once", async () => {
+    const requestId = randomBytes(12).toString('hex')
+    fake.enqueue({ kind: 'success', requestId })
+    await graphqlClient(server.baseUrl).requestOtp('9812345699')
+    const reportBody = new URLSearchParams({ data: JSON.stringify([{ requestId, userId: 'u1', senderId: 'SENDER', report: [{ number: '919812345699', status: '1', desc: 'DELIVERED' }] }]) })
+    const post = () => fetch(`${server.baseUrl}/webhooks/msg91/${reportToken}`, { method: 'POST', body: reportBody })
+    expect(await (await post()).json()).toEqual({ matched: 1, unknown: 0 })
+    expect(await (await post()).json()).toEqual({ matched: 0, unknown: 1 })
+    expect((await fetch(`${server.baseUrl}/webhooks/msg91/${'0'.repeat(48)}`, { method: 'POST', body: reportBody })).status).toBe(404)
+    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text()
+    expect(metrics).toMatch(/phone_auth_sms_delivery_reports_total\{country="IN",status="delivered"\} 1/)
+  })
+
   it('keeps every secret out of its log', async () => {
     const exit = await server.stop('SIGTERM')
     expect(exit).toBe(0)
@@ -138,6 +153,7 @@ describeReal('production server on real Redis and PostgreSQL with MSG91', ['redi
 
     const secrets = [
       authKey,
+      reportToken,
       otpSecretHex,
       Buffer.from(otpSecretHex, 'hex').toString('base64'),
       // The body of the signing key's PEM.
