@@ -14,6 +14,7 @@
       "ReauthenticationRequiredError"
     ],
     "Error": [
+      "CaptchaRequiredError",
       "InvalidOtpError",
       "InvalidPhoneError",
       "InvalidRefreshTokenError",
@@ -33,12 +34,14 @@
       "InvalidRefreshTokenError"
     ],
     "RequestOtpResult": [
+      "CaptchaRequiredError",
       "InvalidPhoneError",
       "OtpSent",
       "RateLimitedError",
       "SmsDeliveryError"
     ],
     "RequestPhoneChangeResult": [
+      "CaptchaRequiredError",
       "InvalidPhoneError",
       "OtpSent",
       "RateLimitedError",
@@ -69,6 +72,7 @@
       "ReauthenticationRequiredError"
     ],
     "Error": [
+      "CaptchaRequiredError",
       "InvalidOtpError",
       "InvalidPhoneError",
       "InvalidRefreshTokenError",
@@ -88,12 +92,14 @@
       "InvalidRefreshTokenError"
     ],
     "RequestOtpResult": [
+      "CaptchaRequiredError",
       "InvalidPhoneError",
       "OtpSent",
       "RateLimitedError",
       "SmsDeliveryError"
     ],
     "RequestPhoneChangeResult": [
+      "CaptchaRequiredError",
       "InvalidPhoneError",
       "OtpSent",
       "RateLimitedError",
