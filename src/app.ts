@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createYoga, type YogaServerInstance } from 'graphql-yoga'
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql'
 import type { RequestContext } from './schema/context.ts'
 import type { Deps } from './http/deps.ts'
 import { schema } from './schema/index.ts'
@@ -38,7 +37,9 @@ export function createApp(deps: Deps): App {
     // Served from the package, not a CDN, so it works without internet access. Off when
     // only trusted documents run: GraphiQL could not run anything else.
     graphiql: trusted ? false : { title: 'phone-auth', defaultQuery: graphiqlDefaultQuery },
-    renderGraphiQL,
+    // GraphiQL's bundle is 9 MB of source and about 80 MB of memory once loaded: it is
+    // loaded the first time somebody opens GraphiQL, never by a server nobody browses.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     landingPage: false,
     // Our own CORS (src/http/cors.ts): Yoga's reflects any origin by default.
     cors: false,

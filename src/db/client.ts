@@ -1,9 +1,8 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
+import type { PGlite } from '@electric-sql/pglite'
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
-import { PrismaPGlite } from 'pglite-prisma-adapter'
 import type { Logger } from 'pino'
 import { PrismaClient } from '../generated/prisma/client.ts'
 import { applyMigrations, pgExecutor } from './migrate.ts'
@@ -98,11 +97,15 @@ async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
     await pglite.close() // an open PGlite keeps Node running
     throw error
   }
+  const { PrismaPGlite } = await import('pglite-prisma-adapter')
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) })
   return makeDatabase('pglite', prisma, () => pglite.close())
 }
 
 async function startPglite(options: Pick<OpenDatabaseOptions, 'dataDir' | 'inMemory'>): Promise<PGlite> {
+  // Loaded only when used: the module alone costs about 50 MB of memory, which a service
+  // on PostgreSQL must not pay.
+  const { PGlite } = await import('@electric-sql/pglite')
   if (options.inMemory) return PGlite.create()
   if (!options.dataDir) throw new Error('openDatabase: give databaseUrl, dataDir or inMemory')
   // PGlite creates its own folder but not the ones above it.

@@ -1,5 +1,4 @@
 import { Cluster, Redis } from 'ioredis'
-import RedisMock from 'ioredis-mock'
 import type { RedisClient } from './client.ts'
 import type { Logger } from '../observability/logger.ts'
 
@@ -36,6 +35,8 @@ export async function openRedis(config: RedisSettings): Promise<{ redis: RedisCl
     await redis.connect()
     return { redis, kind: 'redis' }
   }
+  // The stand-in is loaded only when used (development): a real deployment never pays for it.
+  const { default: RedisMock } = await import('ioredis-mock')
   return { redis: new RedisMock() as unknown as Redis, kind: 'stand-in' }
 }
 
