@@ -22,6 +22,11 @@ export function cleanup(): Promise<void> {
   return running
 }
 
+/** Once stopping has begun, later failures are its echoes (servers gone mid-request), not news. */
+export function stopping(): boolean {
+  return running !== undefined
+}
+
 /** A signal stops the run: clean up, then exit with the conventional 128 + signal code. */
 export function cleanupOnSignals(): void {
   const handle = (signal: NodeJS.Signals, code: number) => {

@@ -1,123 +1,106 @@
+import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { createHttpClient } from './client.ts'
-import type { BenchSettings } from './deps.ts'
-import { runLoad, steps, type LoadOptions, type LoadResult, type LoadTarget, type Step } from './load.ts'
-import { floorProtocol, graphqlProtocol } from './protocols.ts'
-import type { ServerKind } from './server-worker.ts'
-import { startServerThread, type ServerThread } from './server-thread.ts'
-import { addUsage, noUsage, snapshot, toUsage, type Usage, type UsageSnapshot, type UsageTotals } from './usage.ts'
+import type { FakeMsg91 } from './fake-msg91.ts'
+import { runLoad, type LoadResult, type Operation } from './load.ts'
+import type { Mode } from './modes.ts'
+import { protocols } from './protocols.ts'
+import { startServerProcess, type ServerProcess } from './server-process.ts'
+import type { BenchSettings, ServerKind } from './settings.ts'
+import { medianStats, sliceStats, type SliceStats } from './stats.ts'
 
-export interface StepSummary {
-  count: number
-  p50Ms: number
-  p99Ms: number
-}
-
-export interface ServerSummary {
-  server: ServerKind
-  flowsPerSecond: number
-  flows: number
-  /** Every flow that completed, warm-up included: what a CPU profile of the server thread covers. */
-  allFlows: number
-  measuredSeconds: number
-  /** Failed flows, warm-up included. */
-  errors: number
+export interface ServerResult {
+  /** Medians over the rounds; errors are all errors, warm-up included. */
+  median: SliceStats
+  rounds: SliceStats[]
   firstError?: string
-  steps: Record<Step, StepSummary>
-  usage: Usage
+  /** Peak RSS of the server's process over the whole mode (it starts fresh for each mode). */
+  peakRssMb: number
 }
 
-interface Tally {
-  flows: number
-  allFlows: number
+export interface ModeResult {
+  mode: Mode['name']
+  operation: string
+  steps: Mode['steps']
+  service: ServerResult
+  floor: ServerResult
+}
+
+export interface Run {
+  concurrency: number
   seconds: number
-  errors: number
-  firstError?: string
-  latenciesMs: Record<Step, number[]>
-  usage: UsageTotals
+  warmupSeconds: number
+  rounds: number
+  settingsFor(kind: ServerKind): BenchSettings
+  sms: FakeMsg91
+  nextPhone(): string
 }
 
-const kinds: ServerKind[] = ['service', 'floor']
-const protocols = { service: graphqlProtocol, floor: floorProtocol }
-/** Short enough that a burst of outside load hits both servers alike, long enough that ramp-up is noise. */
-const sliceTargetSeconds = 2
+export const kinds: readonly ServerKind[] = ['service', 'floor']
+/**
+ * After a slice the server gets this long before its CPU is read again: the service
+ * writes its queued audit events once a second, and that last write, with the time it
+ * takes, belongs to the slice.
+ */
+const settleMs = 1500
+
+interface Measured {
+  server: ServerProcess
+  operation: Operation
+  rounds: SliceStats[]
+  errors: number
+  firstError?: string
+}
 
 /**
- * Both servers run side by side in their own threads, but only one is under load at
- * any moment. After a warm-up each, the measured time is cut into slices taken in
- * ABBA order (service, floor, floor, service, ...), so load from elsewhere on the
- * machine, or a slow drift, lands on both alike instead of on whichever ran second.
+ * One mode: a fresh process per server (so its peak RSS is this mode's), a warm-up
+ * each, then `rounds` rounds with one slice per server, in alternating order (service
+ * first, then floor first, ...), so drift or outside load lands on both alike. Only one
+ * server is under load at any moment.
  */
-export async function compareServers(settingsFor: (kind: ServerKind) => BenchSettings, options: LoadOptions, nextPhone: () => string): Promise<Record<ServerKind, ServerSummary>> {
-  const threads: Partial<Record<ServerKind, ServerThread>> = {}
-  const targets: Partial<Record<ServerKind, Target>> = {}
+export async function runMode(mode: Mode, run: Run): Promise<ModeResult> {
+  const servers = await Promise.all(kinds.map((kind) => startServerProcess(kind, run.settingsFor(kind))))
+  const clients = servers.map((server) => createHttpClient(server.port, run.concurrency))
   try {
-    for (const kind of kinds) {
-      const thread = (threads[kind] = await startServerThread(kind, settingsFor(kind)))
-      const http = createHttpClient(thread.port, options.concurrency)
-      targets[kind] = { http, takeCode: thread.takeCode, eventLoopUtilization: thread.eventLoopUtilization }
+    const measured: Measured[] = []
+    for (const [i, server] of servers.entries()) {
+      const operation = await mode.prepare({ http: clients[i]!, protocol: protocols[server.kind], sms: run.sms, nextPhone: run.nextPhone })
+      measured.push({ server, operation, rounds: [], errors: 0 })
     }
-    const tallies = { service: newTally(), floor: newTally() }
-    for (const kind of kinds) addCounts(tallies[kind], await runLoad(targets[kind]!, protocols[kind], { ...options, seconds: 0 }, nextPhone, () => {}))
-    const rounds = Math.max(1, Math.round(options.seconds / sliceTargetSeconds))
-    const sliceSeconds = options.seconds / rounds
-    for (let round = 0; round < rounds; round++) {
-      for (const kind of round % 2 === 0 ? kinds : [...kinds].reverse()) {
-        await measureSlice(targets[kind]!, kind, { ...options, warmupSeconds: 0, seconds: sliceSeconds }, nextPhone, tallies[kind])
-      }
+    if (run.warmupSeconds > 0) for (const entry of measured) count(entry, await runLoad(entry.operation, run.concurrency, run.warmupSeconds))
+    for (let round = 0; round < run.rounds; round++) {
+      for (const entry of round % 2 === 0 ? measured : [...measured].reverse()) entry.rounds.push(await measureSlice(entry, run))
     }
-    return { service: summarize('service', tallies.service), floor: summarize('floor', tallies.floor) }
+    const [service, floor] = await Promise.all(measured.map((entry) => summarize(entry, mode)))
+    return { mode: mode.name, operation: mode.operation, steps: mode.steps, service: service!, floor: floor! }
   } finally {
-    for (const target of Object.values(targets)) target.http.close()
-    await Promise.all(Object.values(threads).map((thread) => thread.stop()))
+    clients.forEach((client) => client.close())
+    await Promise.all(servers.map((server) => server.stop()))
   }
 }
 
-type Target = LoadTarget & Pick<ServerThread, 'eventLoopUtilization'>
-
-async function measureSlice(target: Target, kind: ServerKind, options: LoadOptions, nextPhone: () => string, tally: Tally): Promise<void> {
-  const snapshots: Promise<UsageSnapshot>[] = []
-  const load = await runLoad(target, protocols[kind], options, nextPhone, () => snapshots.push(snapshot(target.eventLoopUtilization)))
-  const [start, end] = await Promise.all(snapshots)
-  if (!start || !end) throw new Error('a measured slice never closed')
-  addCounts(tally, load)
-  tally.flows += load.flows
-  tally.seconds += load.measuredSeconds
-  for (const step of steps) for (const sample of load.latenciesMs[step]) tally.latenciesMs[step].push(sample)
-  tally.usage = addUsage(tally.usage, start, end)
+async function measureSlice(entry: Measured, run: Run): Promise<SliceStats> {
+  const before = await entry.server.usage()
+  const started = performance.now()
+  const load = await runLoad(entry.operation, run.concurrency, run.seconds)
+  const loadedMs = performance.now() - started
+  const loaded = await entry.server.usage()
+  await sleep(settleMs)
+  count(entry, load)
+  return sliceStats(load, { before, loaded, settled: await entry.server.usage() }, loadedMs)
 }
 
-function newTally(): Tally {
-  return { flows: 0, allFlows: 0, seconds: 0, errors: 0, latenciesMs: { requestOtp: [], verifyOtp: [], me: [] }, usage: noUsage }
+function count(entry: Measured, load: LoadResult): void {
+  entry.errors += load.errors
+  entry.firstError ??= load.firstError
 }
 
-function addCounts(tally: Tally, load: LoadResult): void {
-  tally.errors += load.errors
-  tally.allFlows += load.allFlows
-  tally.firstError ??= load.firstError
-}
-
-function summarize(kind: ServerKind, tally: Tally): ServerSummary {
-  const stepSummary = (samples: number[]): StepSummary => {
-    const sorted = Float64Array.from(samples).sort()
-    // Microseconds are plenty for the JSON; the table rounds further.
-    const round = (value: number) => Math.round(value * 1000) / 1000
-    return { count: sorted.length, p50Ms: round(percentile(sorted, 0.5)), p99Ms: round(percentile(sorted, 0.99)) }
-  }
+async function summarize(entry: Measured, mode: Mode): Promise<ServerResult> {
+  const { maxRssKb } = await entry.server.usage()
   return {
-    server: kind,
-    flowsPerSecond: tally.flows / tally.seconds,
-    flows: tally.flows,
-    allFlows: tally.allFlows,
-    measuredSeconds: tally.seconds,
-    errors: tally.errors,
-    ...(tally.firstError === undefined ? {} : { firstError: tally.firstError }),
-    steps: Object.fromEntries(steps.map((step) => [step, stepSummary(tally.latenciesMs[step])])) as Record<Step, StepSummary>,
-    usage: toUsage(tally.usage, tally.flows),
+    median: { ...medianStats(entry.rounds, mode.steps), errors: entry.errors },
+    rounds: entry.rounds,
+    ...(entry.firstError === undefined ? {} : { firstError: entry.firstError }),
+    peakRssMb: Math.round(maxRssKb / 102.4) / 10,
   }
-}
-
-/** Nearest-rank percentile of ascending samples; NaN without samples (shown as "-"). */
-function percentile(sorted: Float64Array, fraction: number): number {
-  if (sorted.length === 0) return Number.NaN
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!
 }

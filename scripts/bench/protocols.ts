@@ -1,10 +1,11 @@
 import type { HttpClient } from './client.ts'
+import type { ServerKind } from './settings.ts'
 
 /**
- * One login flow, spoken to each server in its own language. Each step checks the
- * answer, so a flow that "succeeds" fast by failing is counted as an error instead.
+ * The three calls, spoken to each server in its own language. Each checks the answer,
+ * so a call that "succeeds" fast by failing is counted as an error instead.
  */
-export interface FlowProtocol {
+export interface Protocol {
   requestOtp(http: HttpClient, phone: string): Promise<void>
   /** Answers the access token. */
   verifyOtp(http: HttpClient, phone: string, code: string): Promise<string>
@@ -20,7 +21,6 @@ const meDocument = `query Me { me { id } }`
 
 interface GraphqlAnswer {
   data?: Record<string, { __typename?: string; accessToken?: string; id?: string } | null>
-  errors?: unknown[]
 }
 
 function field(answer: unknown, name: string, typename?: string) {
@@ -29,7 +29,7 @@ function field(answer: unknown, name: string, typename?: string) {
   return value
 }
 
-export const graphqlProtocol: FlowProtocol = {
+const graphqlProtocol: Protocol = {
   async requestOtp(http, phone) {
     field(await http.post('/graphql', { query: requestOtpDocument, variables: { phone } }), 'requestOtp', 'OtpSent')
   },
@@ -38,11 +38,11 @@ export const graphqlProtocol: FlowProtocol = {
     return field(answer, 'verifyOtp', 'AuthSession').accessToken!
   },
   async me(http, accessToken) {
-    field(await http.post('/graphql', { query: meDocument }, { authorization: `Bearer ${accessToken}` }), 'me')
+    if (!field(await http.post('/graphql', { query: meDocument }, { authorization: `Bearer ${accessToken}` }), 'me').id) throw new Error('me: no id')
   },
 }
 
-export const floorProtocol: FlowProtocol = {
+const floorProtocol: Protocol = {
   async requestOtp(http, phone) {
     const answer = (await http.post('/request-otp', { phone })) as { phone?: string }
     if (answer.phone !== phone) throw new Error(`request-otp: ${JSON.stringify(answer)}`)
@@ -53,7 +53,9 @@ export const floorProtocol: FlowProtocol = {
     return answer.accessToken
   },
   async me(http, accessToken) {
-    const answer = (await http.post('/me', {}, { authorization: `Bearer ${accessToken}` })) as { me?: { id?: string } | null }
+    const answer = (await http.get('/me', { authorization: `Bearer ${accessToken}` })) as { me?: { id?: string } | null }
     if (!answer.me?.id) throw new Error(`me: ${JSON.stringify(answer)}`)
   },
 }
+
+export const protocols: Record<ServerKind, Protocol> = { service: graphqlProtocol, floor: floorProtocol }

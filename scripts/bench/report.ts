@@ -1,58 +1,76 @@
 import { cpus } from 'node:os'
-import type { ServerSummary } from './compare.ts'
-import { steps } from './load.ts'
+import type { ModeResult, ServerResult } from './compare.ts'
 import type { BenchOptions } from './options.ts'
+import type { ServerKind } from './settings.ts'
 
-export interface BenchResult {
-  options: { concurrency: number; seconds: number; warmupSeconds: number }
-  machine: { cpus: number; cpuModel: string; node: string }
-  stores: { redis: string; postgres: string }
-  service: ServerSummary
-  floor: ServerSummary
-  /** service / floor: below 1 for throughput means slower, above 1 for latency means slower. */
+export type ModeReport = ModeResult & {
+  /** service / floor of the medians: below 1 for throughput means slower, above 1 for cost or latency means costlier. */
   ratio: Record<string, number>
 }
 
-export function buildResult(options: BenchOptions, stores: BenchResult['stores'], service: ServerSummary, floor: ServerSummary): BenchResult {
-  const ratio: Record<string, number> = { flowsPerSecond: service.flowsPerSecond / floor.flowsPerSecond }
-  for (const step of steps) {
-    ratio[`${step}P50`] = service.steps[step].p50Ms / floor.steps[step].p50Ms
-    ratio[`${step}P99`] = service.steps[step].p99Ms / floor.steps[step].p99Ms
-  }
-  ratio.serverMsPerFlow = service.usage.serverMsPerFlow / floor.usage.serverMsPerFlow
+export interface BenchResult {
+  options: Pick<BenchOptions, 'modes' | 'rounds' | 'concurrency' | 'seconds' | 'warmupSeconds'>
+  machine: { cpus: number; cpuModel: string; node: string }
+  stores: { redis: string; postgres: string }
+  modes: ModeReport[]
+}
+
+export function buildResult(options: BenchOptions, stores: BenchResult['stores'], modes: ModeResult[]): BenchResult {
+  const { modes: names, rounds, concurrency, seconds, warmupSeconds } = options
   return {
-    options: { concurrency: options.concurrency, seconds: options.seconds, warmupSeconds: options.warmupSeconds },
+    options: { modes: names, rounds, concurrency, seconds, warmupSeconds },
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
     stores,
-    service,
-    floor,
-    ratio,
+    modes: modes.map((mode) => ({ ...mode, ratio: ratios(mode) })),
   }
 }
 
-const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '-')
-const pct = (value: number) => (Number.isFinite(value) ? `${Math.round(value * 100)}%` : '-')
-const times = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}x` : '-')
+function ratios({ service, floor, steps }: ModeResult): Record<string, number> {
+  const ratio: Record<string, number> = {
+    opsPerSecond: service.median.opsPerSecond / floor.median.opsPerSecond,
+    cpuMsPerOp: service.median.cpuMsPerOp / floor.median.cpuMsPerOp,
+    peakRssMb: service.peakRssMb / floor.peakRssMb,
+  }
+  for (const step of steps) {
+    for (const p of ['p50', 'p95', 'p99'] as const) ratio[`${step}${p.toUpperCase()}`] = service.median.latencyMs[step]![p] / floor.median.latencyMs[step]![p]
+  }
+  return ratio
+}
 
-export function formatTable(result: BenchResult): string {
-  const { options, machine, service, floor, ratio } = result
-  const label = { service: 'service (GraphQL)', floor: 'floor (bare http)' }
-  const speed = (s: ServerSummary) => [
-    label[s.server],
-    s.flowsPerSecond.toFixed(0),
-    ...steps.flatMap((step) => [ms(s.steps[step].p50Ms), ms(s.steps[step].p99Ms)]),
-    String(s.errors),
+const fixed = (digits: number, unit = '') => (value: number) => (Number.isFinite(value) ? `${value.toFixed(digits)}${unit}` : '-')
+const ms = fixed(1, ' ms')
+const mb = fixed(0, ' MB')
+const times = fixed(2, 'x')
+const pct = (value: number) => (Number.isFinite(value) ? `${Math.round(value * 100)}%` : '-')
+const label: Record<ServerKind, string> = { service: 'service (GraphQL)', floor: 'floor (bare http)' }
+
+export function formatTables(result: BenchResult): string {
+  const { options, machine } = result
+  const header = [
+    `Medians of ${options.rounds} round(s); ${options.concurrency} operations in flight; ${options.seconds} s measured per server per round, after ${options.warmupSeconds} s warm-up`,
+    `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}; CPU = the server process's user + system time`,
   ]
-  const speedRatio = ['service / floor', times(ratio.flowsPerSecond!), ...steps.flatMap((s) => [times(ratio[`${s}P50`]!), times(ratio[`${s}P99`]!)]), '']
-  const cpu = (s: ServerSummary) => [label[s.server], pct(s.usage.serverThread), ms(s.usage.serverMsPerFlow), pct(s.usage.loadThread), pct(s.usage.machine)]
+  return [...header, ...result.modes.map(formatMode)].join('\n')
+}
+
+function formatMode(mode: ModeReport): string {
+  const { ratio, steps } = mode
+  const cost = (kind: ServerKind, s: ServerResult) => [label[kind], fixed(0)(s.median.opsPerSecond), ms(s.median.cpuMsPerOp), pct(s.median.cpuShare), mb(s.peakRssMb), String(s.median.errors)]
+  const latency = (kind: ServerKind, s: ServerResult) => [label[kind], ...steps.flatMap((step) => (['p50', 'p95', 'p99'] as const).map((p) => ms(s.median.latencyMs[step]![p])))]
+  const stepHeader = steps.flatMap((step) => [`${step} p50`, 'p95', 'p99'])
+  const stepRatio = steps.flatMap((step) => ['P50', 'P95', 'P99'].map((p) => times(ratio[`${step}${p}`]!)))
   return [
-    `Login flows (requestOtp → verifyOtp → me), ${options.concurrency} in flight, ${options.seconds} s measured per server after ${options.warmupSeconds} s warm-up`,
-    `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}`,
     '',
-    table([['', 'flows/s', 'requestOtp p50', 'p99', 'verifyOtp p50', 'p99', 'me p50', 'p99', 'errors'], speed(service), speed(floor), speedRatio]),
+    `== ${mode.mode}: ${mode.operation}`,
+    table([
+      ['', 'ops/s', 'CPU per op', 'CPU busy', 'peak RSS', 'errors'],
+      cost('service', mode.service),
+      cost('floor', mode.floor),
+      ['service / floor', times(ratio.opsPerSecond!), times(ratio.cpuMsPerOp!), '', times(ratio.peakRssMb!), ''],
+    ]),
     '',
-    table([['', 'server thread busy', 'server busy per flow', 'load generator busy', 'machine busy'], cpu(service), cpu(floor), ['service / floor', '', times(ratio.serverMsPerFlow!), '', '']]),
-    ...[service, floor].filter((s) => s.firstError !== undefined).map((s) => `\n${s.server}: ${s.errors} failed flows; first: ${s.firstError}`),
+    table([['', ...stepHeader], latency('service', mode.service), latency('floor', mode.floor), ['service / floor', ...stepRatio]]),
+    ...(['service', 'floor'] as const).filter((kind) => mode[kind].firstError !== undefined).map((kind) => `${kind}: ${mode[kind].median.errors} failed operations; first: ${mode[kind].firstError}`),
   ].join('\n')
 }
 
