@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
@@ -73,8 +74,23 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
   })
   // Without a listener an idle connection dropped by the server would crash the process.
   pool.on('error', (error) => options.logger.warn({ err: error }, 'idle PostgreSQL connection failed'))
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) })
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: preparedStatementName }) })
   return makeDatabase('postgres', prisma, () => pool.end())
+}
+
+/** Statements with more parameters than this (batched inserts of any size) stay unnamed. */
+const maxPreparedParameters = 64
+
+/**
+ * Names a statement so each pooled connection parses and plans it once and then only
+ * binds and executes it: the sign-in statement is the same text on every request. The
+ * name is a digest of the text, so two texts never share one. Variable-length batches
+ * (audit rows) would each be a new statement kept for the connection's life: unnamed.
+ */
+function preparedStatementName(query: { sql: string; args: unknown[] }): string {
+  // pg prepares only statements with a non-empty name.
+  if (query.args.length > maxPreparedParameters) return ''
+  return `pa_${createHash('sha1').update(query.sql).digest('base64url')}`
 }
 
 /** Migrations run on one dedicated connection: the advisory lock belongs to a session. */

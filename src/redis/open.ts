@@ -15,6 +15,8 @@ const clientOptions = {
   connectTimeout: connectTimeoutMs,
   maxRetriesPerRequest: 1,
   lazyConnect: true,
+  // Commands issued in the same tick go out in one write: fewer syscalls under load.
+  enableAutoPipelining: true,
   retryStrategy: (times: number) => Math.min(times * 200, 2000),
 }
 
@@ -26,7 +28,7 @@ export interface RedisSettings {
 
 export async function openRedis(config: RedisSettings): Promise<{ redis: RedisClient; kind: 'redis' | 'cluster' | 'stand-in' }> {
   if (config.redisClusterNodes.length > 0) {
-    const cluster = new Cluster([...config.redisClusterNodes], { enableOfflineQueue: false, lazyConnect: true, redisOptions: clientOptions })
+    const cluster = new Cluster([...config.redisClusterNodes], { enableOfflineQueue: false, lazyConnect: true, enableAutoPipelining: true, redisOptions: clientOptions })
     await cluster.connect()
     return { redis: cluster, kind: 'cluster' }
   }
