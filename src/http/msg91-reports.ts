@@ -4,6 +4,7 @@ import { recordDeliveryReports } from '../auth/delivery-reports.ts'
 import { ServiceUnavailableError } from '../common/errors.ts'
 import { parseMsg91Reports } from '../sms/msg91-reports.ts'
 import { badRequestResponse } from './bad-request.ts'
+import { readBodyAtMost } from './bounded-body.ts'
 import type { Deps } from './deps.ts'
 
 const reportPath = '/webhooks/msg91/'
@@ -22,7 +23,7 @@ export function useMsg91Reports(deps: Deps): Plugin {
       if (!url.pathname.startsWith(reportPath)) return
       if (!tokenMatches(url.pathname.slice(reportPath.length), deps.config.msg91WebhookTokens)) return endResponse(new Response(null, { status: 404 }))
       if (request.method !== 'POST') return endResponse(new Response(null, { status: 405, headers: { allow: 'POST' } }))
-      const body = await readAtMost(request, maxReportBytes)
+      const body = await readBodyAtMost(request, maxReportBytes)
       if (body === null) return endResponse(badRequestResponse(`The request body is over ${maxReportBytes} bytes.`, 413, { connection: 'close' }))
       const reports = parseMsg91Reports(body, request.headers.get('content-type') ?? '')
       if (!reports) return endResponse(badRequestResponse('Not an MSG91 delivery report (JSON, or form-encoded data=<JSON>).', 400))
@@ -45,18 +46,4 @@ function tokenMatches(presented: string, tokens: readonly string[]): boolean {
   // Every configured token is compared, always: no early exit to time.
   for (const token of tokens) matched = timingSafeEqual(presentedDigest, digest(token)) || matched
   return matched
-}
-
-/** The body as text, or null once it passes `limit` bytes (declared or streamed). */
-async function readAtMost(request: Request, limit: number): Promise<string | null> {
-  if (Number(request.headers.get('content-length') ?? 0) > limit) return null
-  if (!request.body) return ''
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength
-    if (size > limit) return null
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks).toString('utf8')
 }

@@ -1,5 +1,7 @@
 import type { GraphQLParams, Plugin } from 'graphql-yoga'
 import { badRequest, badRequestResponse } from './bad-request.ts'
+import { maxBodyBytes } from './body-limit.ts'
+import { readBodyAtMost } from './bounded-body.ts'
 
 /**
  * How a request's GraphQL parameters are read. Yoga's own GET and form parsers call
@@ -35,6 +37,10 @@ export function useSafeRequestParsing(): Plugin {
       } else if (!requestParser || contentTypeIs(request, 'multipart/form-data')) {
         endResponse(badRequestResponse('Send application/json (or application/graphql).', 415))
         return
+      } else if (!request.headers.has('content-length')) {
+        // A body without a declared length (chunked) is counted while read: over the limit
+        // it is refused. A declared length over it never got here (useBodyLimit).
+        setRequestParser(async (body) => readBoundedPost(body, contentTypeIs(request, 'application/graphql')))
       }
       return {
         onRequestParseDone({ requestParserResult, setRequestParserResult }) {
@@ -48,6 +54,21 @@ export function useSafeRequestParsing(): Plugin {
       }
     },
   }
+}
+
+async function readBoundedPost(request: Request, graphqlText: boolean): Promise<GraphQLParams> {
+  const text = await readBodyAtMost(request, maxBodyBytes)
+  if (text === null) throw badRequest(`The request body is over ${maxBodyBytes} bytes.`, 413)
+  if (graphqlText) return { query: text }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw badRequest('POST body sent invalid JSON.')
+  }
+  // As Yoga's own parser: an object (an array is a batch, which Yoga then refuses).
+  if (parsed === null || typeof parsed !== 'object') throw badRequest(`POST body is expected to be object but received ${parsed === null ? 'null' : typeof parsed}.`)
+  return parsed as GraphQLParams
 }
 
 function contentTypeIs(request: Request, expected: string): boolean {
