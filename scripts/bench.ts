@@ -7,6 +7,7 @@ import { startFakeMsg91 } from './bench/fake-msg91.ts'
 import { modes } from './bench/modes.ts'
 import { parseOptions, usage, UsageError, type BenchOptions } from './bench/options.ts'
 import { buildResult, formatTables } from './bench/report.ts'
+import { seedUsers } from './bench/seed.ts'
 import { SetupError, startStores } from './bench/services.ts'
 import type { BenchSettings, ServerKind } from './bench/settings.ts'
 
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const stores = await startStores({ redisUrl: process.env.REDIS_URL || undefined, databaseUrl: process.env.DATABASE_URL || undefined }, onCleanup)
   progress(stores.started.length > 0 ? `started ${stores.started.join(' and ')} on 127.0.0.1` : 'using REDIS_URL and DATABASE_URL')
   await migrate(stores.databaseUrl)
+  if (options.users > 0) progress(`the users table holds ${await seedUsers(stores.databaseUrl, options.users)} accounts`)
   const sms = await startFakeMsg91()
   onCleanup(sms.close)
   const run: Run = { ...options, settingsFor: sharedSettings(stores.redisUrl, stores.databaseUrl, sms.baseUrl), sms, nextPhone: phoneSequence() }

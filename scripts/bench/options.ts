@@ -11,10 +11,12 @@ export interface BenchOptions {
   modes: ModeName[]
   json: boolean
   help: boolean
+  /** Accounts seeded before the run (growth: the same sign-in at 10k and at 1M users). */
+  users: number
 }
 
 export const usage = `usage: npm run bench -- [--mode signin|request|me|all] [--rounds N] [--concurrency N]
-                        [--seconds S] [--warmup S] [--json]
+                        [--seconds S] [--warmup S] [--users N] [--json]
 
 The GraphQL service against a bare node:http "floor" written directly on pg, ioredis
 and jose that does the same unavoidable work (limits, Redis scripts, one sign-in
@@ -29,6 +31,8 @@ statement, the MSG91 call, Ed25519 tokens), and the ratio of the two.
   --concurrency N  operations in flight at once (default 32)
   --seconds S      measured seconds per server per round (default 10)
   --warmup S       unmeasured seconds per server before the first round (default 2)
+  --users N        seed N accounts first, in one statement (default 0): compare a
+                   run with --users 10000 and one with --users 1000000
   --json           print the results as JSON instead of tables
 
 Each server runs in a child process of its own (a fresh pair per mode), so its CPU and
@@ -58,6 +62,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         seconds: { type: 'string', default: '10' },
         warmup: { type: 'string', default: '2' },
         json: { type: 'boolean', default: false },
+        users: { type: 'string', default: '0' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }).values
@@ -72,6 +77,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     modes: modes(parsed.mode),
     json: parsed.json,
     help: parsed.help,
+    users: number('--users', parsed.users, 0),
   }
 }
 
