@@ -59,6 +59,7 @@ export async function composeDeps(
     stopRetention()
     await dispatcher?.stop()
     await audit.close()
+    deps.sms.close?.()
     redis.disconnect()
     await database.close()
   }

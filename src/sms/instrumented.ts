@@ -9,6 +9,7 @@ export interface SendObserver {
 export function instrumentSender(sender: SmsSender, metrics: SendObserver): SmsSender {
   return {
     name: sender.name,
+    close: () => sender.close?.(),
     async send(message) {
       const started = performance.now()
       let outcome = 'accepted'

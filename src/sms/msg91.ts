@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { createKeepAlivePost, type HttpPost, type PostAnswer } from './http-post.ts'
 import { SmsSendError, type OtpMessage, type SmsSender } from './sender.ts'
 
 export interface Msg91Options {
@@ -14,13 +15,14 @@ export interface Msg91Options {
   /** Android SMS Retriever hash, template variable var3. */
   appHash?: string
   logger: Logger
-  fetch?: typeof fetch
+  /** The HTTP exchange; by default node:http(s) over keep-alive sockets. */
+  post?: HttpPost
 }
 
 type Outcome = SmsSendError['outcome']
 type Failure = { outcome: Outcome; reason: string; status?: number; errorCode?: string; providerMessage?: string }
 type Attempt = { requestId: string } | Failure
-type Post = (signal: AbortSignal) => Promise<Response>
+type Post = (signal: AbortSignal) => Promise<PostAnswer>
 
 // A first attempt that hangs must still leave room for the one retry.
 const FIRST_ATTEMPT_SHARE = 0.6
@@ -29,22 +31,25 @@ const MIN_RETRY_MS = 50
 const MAX_PROVIDER_TEXT = 200
 // These fail while connecting, before any byte of the request left this process.
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH'])
+// Sends at once to MSG91; more wait for a free socket (within their deadline).
+const MAX_SOCKETS = 64
 
 export function createMsg91Sender(options: Msg91Options): SmsSender {
-  const doFetch = options.fetch ?? globalThis.fetch
-  const url = `${options.baseUrl}/api/v5/flow`
+  const transport = options.post ? { post: options.post, close() {} } : createKeepAlivePost({ maxSockets: MAX_SOCKETS })
+  const url = new URL(`${options.baseUrl}/api/v5/flow`)
   const headers = { authkey: options.authKey, 'content-type': 'application/json', accept: 'application/json' }
   const { logger, timeoutMs } = options
   const backoffMs = Math.min(MAX_BACKOFF_MS, Math.round(timeoutMs * 0.1))
 
   return {
     name: 'msg91',
+    close: () => transport.close(),
     async send(message) {
       const started = performance.now()
       const secrets = [options.authKey, message.code]
       const body = JSON.stringify(flowBody(options, message))
-      // No redirects: one would carry the authkey header to wherever it points.
-      const request: Post = (signal) => doFetch(url, { method: 'POST', headers, body, redirect: 'manual', signal })
+      // No redirects are followed: one would carry the authkey header to wherever it points.
+      const request: Post = (signal) => transport.post(url, headers, body, signal)
       const post = (budgetMs: number) => attempt(request, budgetMs, secrets)
       let result = await post(Math.ceil(timeoutMs * FIRST_ATTEMPT_SHARE))
       let attempts = 1
@@ -86,15 +91,12 @@ function flowBody(options: Msg91Options, message: OtpMessage) {
   }
 }
 
-/** One POST under its own timer; the race also bounds a fetch that ignores its signal. */
+/** One POST under its own timer; the race also bounds a transport that ignores its signal. */
 async function attempt(request: Post, budgetMs: number, secrets: string[]): Promise<Attempt> {
   const controller = new AbortController()
   let timer: NodeJS.Timeout | undefined
   const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, budgetMs, 'timeout')))
-  const exchange = request(controller.signal).then(async (response) => ({
-    status: response.status,
-    text: await response.text(),
-  }))
+  const exchange = request(controller.signal)
   try {
     const answer = await Promise.race([exchange, timedOut])
     if (answer === 'timeout') return { outcome: 'maybe-sent', reason: 'timeout' }
@@ -129,12 +131,17 @@ function networkFailure(error: unknown): Failure {
   return { outcome: 'maybe-sent', reason: 'network', errorCode }
 }
 
-/** fetch wraps socket errors as `TypeError('fetch failed', { cause })`; Happy Eyeballs may aggregate several. */
+/**
+ * node:http rejects with the socket's error itself; Happy Eyeballs aggregates one per
+ * address tried; fetch wraps either as `TypeError('fetch failed', { cause })`.
+ */
 function causeCodes(error: unknown): string[] {
-  const cause = (error as { cause?: { code?: unknown; errors?: unknown } } | undefined)?.cause
-  if (typeof cause?.code === 'string') return [cause.code]
-  if (!Array.isArray(cause?.errors)) return []
-  return cause.errors.map((inner: { code?: unknown }) => (typeof inner?.code === 'string' ? inner.code : 'unknown'))
+  type Coded = { code?: unknown; errors?: unknown; cause?: Coded }
+  const outer = error as Coded | undefined
+  const cause = typeof outer?.code === 'string' || Array.isArray(outer?.errors) ? outer : outer?.cause
+  // Not connected only when every address tried refused the connection.
+  if (Array.isArray(cause?.errors)) return cause.errors.map((inner: Coded) => (typeof inner?.code === 'string' ? inner.code : 'unknown'))
+  return typeof cause?.code === 'string' ? [cause.code] : []
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {

@@ -29,4 +29,6 @@ export interface SmsSender {
   readonly name: string
   /** Resolves when the provider accepted the message; rejects with SmsSendError. */
   send(message: OtpMessage): Promise<SmsSendResult>
+  /** Releases what the sender holds open (idle sockets), at shutdown. */
+  close?(): void
 }

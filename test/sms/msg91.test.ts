@@ -2,6 +2,7 @@ import { createServer } from 'node:net'
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createKeepAlivePost, type HttpPost, type PostAnswer } from '../../src/sms/http-post.ts'
 import { createMsg91Sender, type Msg91Options } from '../../src/sms/msg91.ts'
 import { SmsSendError, type SmsSendResult } from '../../src/sms/sender.ts'
 import { startFakeMsg91, type FakeMsg91 } from '../support/fake-msg91.ts'
@@ -210,10 +211,10 @@ describe('msg91 sender: deadline and connection failures', () => {
     expect(logEntries().at(-1)).toMatchObject({ level: 40, reason: 'timeout' })
   })
 
-  it('settles within the deadline even when fetch ignores its abort signal', async () => {
-    const stuck: typeof fetch = () => new Promise<Response>(() => {})
+  it('settles within the deadline even when the transport ignores its abort signal', async () => {
+    const stuck: HttpPost = () => new Promise<PostAnswer>(() => {})
     const started = performance.now()
-    const error = await failure(send({ timeoutMs: 300, fetch: stuck }))
+    const error = await failure(send({ timeoutMs: 300, post: stuck }))
     expect(error.outcome).toBe('maybe-sent')
     expect(performance.now() - started).toBeLessThan(300 + 100)
   })
@@ -221,11 +222,13 @@ describe('msg91 sender: deadline and connection failures', () => {
   it('rejects as not-sent without a retry when the connection is refused', async () => {
     const port = await closedLoopbackPort()
     let calls = 0
-    const counting: typeof fetch = (input, init) => {
+    const transport = createKeepAlivePost({ maxSockets: 4 })
+    const counting: HttpPost = (...args) => {
       calls += 1
-      return fetch(input, init)
+      return transport.post(...args)
     }
-    const error = await failure(send({ baseUrl: `http://127.0.0.1:${port}`, fetch: counting }))
+    const error = await failure(send({ baseUrl: `http://127.0.0.1:${port}`, post: counting }))
+    transport.close()
     expect(error.outcome).toBe('not-sent')
     expect(calls).toBe(1)
     expect(logEntries().at(-1)).toMatchObject({ level: 40, reason: 'not-connected', errorCode: 'ECONNREFUSED' })
@@ -234,8 +237,33 @@ describe('msg91 sender: deadline and connection failures', () => {
   it('treats a refusal on every address tried as not-sent', async () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
     const aggregate = new AggregateError([refused, refused], 'all addresses refused')
-    const failing: typeof fetch = () => Promise.reject(new TypeError('fetch failed', { cause: aggregate }))
-    const error = await failure(send({ fetch: failing }))
+    const failing: HttpPost = () => Promise.reject(aggregate)
+    const error = await failure(send({ post: failing }))
     expect(error.outcome).toBe('not-sent')
+  })
+
+  it('treats a refusal on one address and a timeout on another as maybe-sent', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
+    const timedOut = Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' })
+    const aggregate = Object.assign(new AggregateError([refused, timedOut], 'no address answered'), { code: 'ECONNREFUSED' })
+    const error = await failure(send({ post: () => Promise.reject(aggregate) }))
+    expect(error.outcome).toBe('maybe-sent')
+  })
+})
+
+describe('msg91 sender: connections', () => {
+  it('sends one code after another over one kept-alive connection', async () => {
+    const oneSender = sender()
+    for (const phone of ['+919812345671', '+919812345672', '+919812345673']) await oneSender.send({ phone, code: CODE })
+    oneSender.close?.()
+    expect(fake.inbox()).toHaveLength(3)
+    expect(fake.connections()).toBe(1)
+  })
+
+  it('reads an oversized answer no further than its bound and treats it as not JSON', async () => {
+    fake.setDefault({ kind: 'non-json', status: 200, body: `{"type":"success","message":"${'x'.repeat(200_000)}"}` })
+    const error = await failure(send())
+    expect(error.outcome).toBe('maybe-sent')
+    expect(logEntries().at(-1)).toMatchObject({ reason: 'non-json' })
   })
 })

@@ -33,6 +33,8 @@ export interface FakeMsg91 {
   /** Point MSG91_BASE_URL (or the sender's baseUrl) here. */
   baseUrl: string
   requests: RecordedMsg91Request[]
+  /** TCP connections accepted so far. */
+  connections(): number
   /** Behaviours for the next requests, in order; after them the default applies. */
   enqueue(...behaviours: FakeMsg91Behaviour[]): void
   setDefault(behaviour: FakeMsg91Behaviour): void
@@ -79,6 +81,8 @@ export async function startFakeMsg91(options: FakeMsg91Options = {}): Promise<Fa
     server.listen(0, '127.0.0.1', resolve)
   })
   const { port } = server.address() as AddressInfo
+  let connections = 0
+  server.on('connection', () => void connections++)
 
   const inbox = (): FakeSms[] =>
     requests.filter((r) => r.behaviour === 'success').flatMap((r) => recipientsOf(r.body))
@@ -86,6 +90,7 @@ export async function startFakeMsg91(options: FakeMsg91Options = {}): Promise<Fa
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
+    connections: () => connections,
     enqueue: (...behaviours) => void queue.push(...behaviours),
     setDefault: (behaviour) => void (fallback = behaviour),
     inbox,
