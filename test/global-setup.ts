@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import type { TestProject } from 'vitest/node'
 import { postgresBinaries, redisBinaries, startPostgres, startRedis, which, type LocalServer } from '../scripts/lib/local-servers.ts'
 
@@ -24,6 +26,8 @@ type Stop = () => Promise<void>
 export default async function setup(project: TestProject): Promise<Stop> {
   const required = process.env.PHONE_AUTH_REQUIRE_REAL_SERVICES === '1'
   const stops: Stop[] = []
+  // End-to-end tests run the service as `npm start` does: the compiled build/main.mjs.
+  execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/build.mjs', import.meta.url))], { stdio: 'inherit' })
   const teardown = async () => {
     for (const stop of stops.reverse()) await stop().catch((error) => console.warn(`[global-setup] ${error}`))
   }

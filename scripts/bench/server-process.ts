@@ -1,10 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import { buildEntry } from '../build.mjs'
 import { onCleanup } from './cleanup.ts'
 import { SetupError } from './services.ts'
 import type { BenchSettings, ChildReply, ChildRequest, ChildUsage, ServerKind } from './settings.ts'
 
-/** The bench's handle on one server running in a child process (server-child.ts). */
+/** The bench's handle on one server running in a child process (service-child.ts or floor-child.ts over server-child.ts). */
 export interface ServerProcess {
   kind: ServerKind
   port: number
@@ -14,24 +14,38 @@ export interface ServerProcess {
   stop(): Promise<void>
 }
 
-const entry = fileURLToPath(new URL('./server-child.ts', import.meta.url))
 const live = new Set<ChildProcess>()
 process.once('exit', () => live.forEach((child) => child.kill('SIGKILL')))
+const compiled = new Map<ServerKind, Promise<string>>()
 
 /**
- * With the bench's own node flags (--import tsx, or --cpu-prof for a profile per
- * process); its stdout goes to stderr, since stdout may carry --json.
+ * The child runs compiled, as `npm start` runs the service: its entry (service-child.ts
+ * or floor-child.ts) bundled into build/bench-<kind>.mjs (dependencies stay in
+ * node_modules, and each bundle imports only its own) and started by plain node
+ * with the bench's own flags minus the TypeScript loader (--cpu-prof gives a profile per
+ * process). Its stdout goes to stderr, since stdout may carry --json.
  */
-function launch(): ChildProcess {
-  const execArgv = process.execArgv.some((flag) => flag.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx']
+async function launch(kind: ServerKind): Promise<ChildProcess> {
+  if (!compiled.has(kind)) compiled.set(kind, buildEntry(`scripts/bench/${kind}-child.ts`, `bench-${kind}`))
+  const entry = await compiled.get(kind)!
+  const execArgv = withoutLoader(process.execArgv)
   const child = fork(entry, [], { execArgv, stdio: ['ignore', 2, 2, 'ipc'] })
   live.add(child)
   child.once('exit', () => live.delete(child))
   return child
 }
 
+function withoutLoader(flags: string[]): string[] {
+  const kept: string[] = []
+  for (let i = 0; i < flags.length; i++) {
+    if ((flags[i] === '--import' || flags[i] === '--require') && flags[i + 1]?.includes('tsx')) i++
+    else if (!flags[i]!.includes('tsx')) kept.push(flags[i]!)
+  }
+  return kept
+}
+
 export async function startServerProcess(kind: ServerKind, settings: BenchSettings): Promise<ServerProcess> {
-  const child = launch()
+  const child = await launch(kind)
   const ask = replies(child, kind)
   const started = await ask({ type: 'start', kind, settings })
   if (started.type !== 'ready') {

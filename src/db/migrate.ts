@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -25,7 +26,22 @@ export function pgExecutor(client: pg.ClientBase): SqlExecutor {
   }
 }
 
-export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url))
+/**
+ * `prisma/migrations` of the project this module belongs to: the nearest one above it,
+ * whether it runs as src/db/migrate.ts or compiled into build/main.mjs.
+ */
+function findMigrationsDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    const candidate = path.join(dir, 'prisma', 'migrations')
+    if (existsSync(candidate)) return candidate
+    const parent = path.dirname(dir)
+    if (parent === dir) throw new Error(`no prisma/migrations folder above ${fileURLToPath(import.meta.url)}`)
+    dir = parent
+  }
+}
+
+export const DEFAULT_MIGRATIONS_DIR = findMigrationsDir()
 
 /** The key Prisma's schema engine locks too, so our runner and `prisma migrate` exclude each other. */
 const MIGRATION_LOCK_KEY = 72707369

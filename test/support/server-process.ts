@@ -2,21 +2,20 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
 import { freePort } from '../../scripts/lib/local-servers.ts'
 
 export { freePort }
 
 /**
- * Runs the real service as a child process, the way `npm start` does
- * (`node --import tsx src/main.ts`), so end-to-end tests talk to it over HTTP on
+ * Runs the real service as a child process, the way `npm start` does (`node
+ * build/main.mjs`, compiled once by the global setup), so end-to-end tests talk to it over HTTP on
  * 127.0.0.1 exactly like a client. The child gets a minimal environment (PATH, HOME and
  * what the test passes), never the developer's variables such as DATABASE_URL.
  */
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url))
-const mainModule = path.join(projectRoot, 'src', 'main.ts')
+const mainModule = path.join(projectRoot, 'build', 'main.mjs')
 
 export interface StartServerOptions {
   /** Variables on top of PATH and HOME. PORT, HOST and DATA_DIR are filled in unless given. */
@@ -76,13 +75,6 @@ function defaultCwd(): { cwd: string; temporary: boolean } {
   return { cwd: makeTempDir('phone-auth-cwd-'), temporary: true }
 }
 
-function nodeArgs(cwd: string): string[] {
-  if (path.resolve(cwd) === path.resolve(projectRoot)) return ['--import', 'tsx', 'src/main.ts']
-  // From another folder `--import tsx` would not resolve; point at the same loader by path.
-  const tsxLoader = createRequire(path.join(projectRoot, 'package.json')).resolve('tsx')
-  return ['--import', pathToFileURL(tsxLoader).href, mainModule]
-}
-
 function minimalEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {}
   if (process.env.PATH !== undefined) env.PATH = process.env.PATH
@@ -98,7 +90,7 @@ interface Spawned {
 }
 
 function spawnService(env: Record<string, string>, cwd: string): Spawned {
-  const child = spawn(process.execPath, nodeArgs(cwd), { cwd, env: minimalEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [mainModule], { cwd, env: minimalEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
   running.add(child)
   let output = ''
   const listeners = new Set<() => void>()
