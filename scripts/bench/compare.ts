@@ -16,6 +16,9 @@ export interface ServerResult {
   firstError?: string
   /** Peak RSS of the server's process over the whole mode (it starts fresh for each mode). */
   peakRssMb: number
+  /** Its RSS once started (before any request) and after the last slice and its settle. */
+  startRssMb: number
+  endRssMb: number
 }
 
 export interface ModeResult {
@@ -96,11 +99,14 @@ function count(entry: Measured, load: LoadResult): void {
 }
 
 async function summarize(entry: Measured, mode: Mode): Promise<ServerResult> {
-  const { maxRssKb } = await entry.server.usage()
+  const { maxRssKb, rssKb } = await entry.server.usage()
+  const mb = (kb: number) => Math.round(kb / 102.4) / 10
   return {
     median: { ...medianStats(entry.rounds, mode.steps), errors: entry.errors },
     rounds: entry.rounds,
     ...(entry.firstError === undefined ? {} : { firstError: entry.firstError }),
-    peakRssMb: Math.round(maxRssKb / 102.4) / 10,
+    peakRssMb: mb(maxRssKb),
+    startRssMb: mb(entry.server.startRssKb),
+    endRssMb: mb(rssKb),
   }
 }

@@ -30,6 +30,8 @@ function ratios({ service, floor, steps }: ModeResult): Record<string, number> {
     opsPerSecond: service.median.opsPerSecond / floor.median.opsPerSecond,
     cpuMsPerOp: service.median.cpuMsPerOp / floor.median.cpuMsPerOp,
     peakRssMb: service.peakRssMb / floor.peakRssMb,
+    startRssMb: service.startRssMb / floor.startRssMb,
+    endRssMb: service.endRssMb / floor.endRssMb,
   }
   for (const step of steps) {
     for (const p of ['p50', 'p95', 'p99'] as const) ratio[`${step}${p.toUpperCase()}`] = service.median.latencyMs[step]![p] / floor.median.latencyMs[step]![p]
@@ -55,7 +57,9 @@ export function formatTables(result: BenchResult): string {
 
 function formatMode(mode: ModeReport): string {
   const { ratio, steps } = mode
-  const cost = (kind: ServerKind, s: ServerResult) => [label[kind], fixed(0)(s.median.opsPerSecond), ms(s.median.cpuMsPerOp), pct(s.median.cpuShare), mb(s.peakRssMb), String(s.median.errors)]
+  const cost = (kind: ServerKind, s: ServerResult) => [
+    label[kind], fixed(0)(s.median.opsPerSecond), ms(s.median.cpuMsPerOp), pct(s.median.cpuShare), mb(s.startRssMb), mb(s.peakRssMb), mb(s.endRssMb), String(s.median.errors),
+  ]
   const latency = (kind: ServerKind, s: ServerResult) => [label[kind], ...steps.flatMap((step) => (['p50', 'p95', 'p99'] as const).map((p) => ms(s.median.latencyMs[step]![p])))]
   const stepHeader = steps.flatMap((step) => [`${step} p50`, 'p95', 'p99'])
   const stepRatio = steps.flatMap((step) => ['P50', 'P95', 'P99'].map((p) => times(ratio[`${step}${p}`]!)))
@@ -63,10 +67,10 @@ function formatMode(mode: ModeReport): string {
     '',
     `== ${mode.mode}: ${mode.operation}`,
     table([
-      ['', 'ops/s', 'CPU per op', 'CPU busy', 'peak RSS', 'errors'],
+      ['', 'ops/s', 'CPU per op', 'CPU busy', 'RSS at start', 'peak RSS', 'RSS at end', 'errors'],
       cost('service', mode.service),
       cost('floor', mode.floor),
-      ['service / floor', times(ratio.opsPerSecond!), times(ratio.cpuMsPerOp!), '', times(ratio.peakRssMb!), ''],
+      ['service / floor', times(ratio.opsPerSecond!), times(ratio.cpuMsPerOp!), '', times(ratio.startRssMb!), times(ratio.peakRssMb!), times(ratio.endRssMb!), ''],
     ]),
     '',
     table([['', ...stepHeader], latency('service', mode.service), latency('floor', mode.floor), ['service / floor', ...stepRatio]]),

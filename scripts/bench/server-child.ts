@@ -23,12 +23,14 @@ function send(reply: ChildReply, then?: () => void): void {
 
 let running: Running | undefined
 
+const rssKb = () => Math.round(process.memoryUsage.rss() / 1024)
+
 async function begin(start: StartServer, settings: BenchSettings): Promise<void> {
   running = await start(settings)
   // A server waits idle while the other one is measured; its keep-alive sockets must
   // outlive that pause, or the client would race the server closing them.
   running.server.keepAliveTimeout = 60_000
-  send({ type: 'ready', port: (running.server.address() as AddressInfo).port, pid: process.pid })
+  send({ type: 'ready', port: (running.server.address() as AddressInfo).port, pid: process.pid, rssKb: rssKb() })
 }
 
 async function stop(): Promise<void> {
@@ -51,7 +53,7 @@ export function serveBench(kind: ServerKind, start: StartServer): void {
       })
     } else if (request.type === 'usage') {
       const { user, system } = process.cpuUsage()
-      send({ type: 'usage', cpuMicros: user + system, maxRssKb: process.resourceUsage().maxRSS })
+      send({ type: 'usage', cpuMicros: user + system, maxRssKb: process.resourceUsage().maxRSS, rssKb: rssKb() })
     } else {
       void stop()
     }

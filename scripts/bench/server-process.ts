@@ -9,6 +9,8 @@ export interface ServerProcess {
   kind: ServerKind
   port: number
   pid: number
+  /** Its RSS once started, before any request (kilobytes). */
+  startRssKb: number
   /** The child's cumulative CPU time and its peak RSS so far. */
   usage(): Promise<ChildUsage>
   stop(): Promise<void>
@@ -57,10 +59,11 @@ export async function startServerProcess(kind: ServerKind, settings: BenchSettin
     kind,
     port: started.port,
     pid: started.pid,
+    startRssKb: started.rssKb,
     async usage() {
       const reply = await ask({ type: 'usage' })
       if (reply.type !== 'usage') throw new Error(`${kind} server answered ${reply.type} to a usage request`)
-      return { cpuMicros: reply.cpuMicros, maxRssKb: reply.maxRssKb }
+      return { cpuMicros: reply.cpuMicros, maxRssKb: reply.maxRssKb, rssKb: reply.rssKb }
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return

@@ -24,10 +24,12 @@ export interface ChildUsage {
   cpuMicros: number
   /** Peak resident set size of the process so far, in kilobytes. */
   maxRssKb: number
+  /** Its resident set size now, in kilobytes. */
+  rssKb: number
 }
 
 export type ChildReply =
-  | { type: 'ready'; port: number; pid: number }
+  | { type: 'ready'; port: number; pid: number; rssKb: number }
   | ({ type: 'usage' } & ChildUsage)
   | { type: 'stopped' }
   | { type: 'failed'; message: string }
