@@ -1,8 +1,17 @@
 import type { PrismaClient } from '../../src/generated/prisma/client.ts'
 
 /**
+ * Whether a raw statement is the audit writer's batch: it flushes on a timer, whatever
+ * the request being watched did, and writing the trail says nothing about an account.
+ */
+export function isAuditBatch(args: readonly unknown[]): boolean {
+  const query = args[0] as readonly string[] | undefined
+  return Array.isArray(query) && /^\s*INSERT INTO auth_events\b/.test(query[0] ?? '')
+}
+
+/**
  * The database client, recording every value a query or a user/session call carried
- * (one entry per call; audit batches go through other delegates and are not recorded).
+ * (one entry per call; audit batches are not recorded).
  */
 export function recordingPrisma(prisma: PrismaClient, values: string[]): PrismaClient {
   const record = (args: unknown[]) => values.push(JSON.stringify(args, (_key, value) => (typeof value === 'bigint' ? String(value) : value)))
@@ -15,7 +24,7 @@ export function recordingPrisma(prisma: PrismaClient, values: string[]): PrismaC
         // A transaction is recorded by name only: its statements run on its own client.
         if (property === '$transaction') return (...args: unknown[]) => (values.push('$transaction'), value.apply(object, args))
         if (typeof property === 'string' && property.startsWith('$')) {
-          return (...args: unknown[]) => (record(args), value.apply(object, args))
+          return (...args: unknown[]) => (isAuditBatch(args) || record(args), value.apply(object, args))
         }
         return typeof property === 'string' && ['findUnique', 'findFirst', 'findMany', 'count'].includes(property)
           ? (...args: unknown[]) => (record(args), value.apply(object, args))
