@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { DocumentNode } from 'graphql'
 import { createYoga, type YogaServerInstance } from 'graphql-yoga'
 import type { RequestContext } from './schema/context.ts'
 import type { Deps } from './http/deps.ts'
@@ -13,7 +14,9 @@ import { newRequestId, runInRequestScope } from './observability/request-scope.t
 import { createProxyHint } from './net/proxy-hint.ts'
 import { useBodyLimit } from './http/body-limit.ts'
 import { useCors } from './http/cors.ts'
-import { useValidDocumentCache } from './http/document-cache.ts'
+import { createDocumentCache, useValidDocumentCache } from './http/document-cache.ts'
+import { createDirectPath } from './http/direct-path.ts'
+import { answerWithYoga } from './http/direct-answer.ts'
 import { useSafeRequestParsing } from './http/request-parsing.ts'
 import { useTrustedDocuments } from './http/trusted-documents.ts'
 
@@ -25,10 +28,19 @@ export interface App {
   fetch(url: string, init?: RequestInit, remoteAddress?: string): Promise<Response>
 }
 
+export interface AppOptions {
+  /**
+   * Repeated JSON POSTs of known documents skip Yoga's per-request machinery
+   * (src/http/direct-path.ts). Off only to compare the two paths in tests.
+   */
+  directPath?: boolean
+}
+
 /** Builds the service from its dependencies. Opens nothing and reads no environment. */
-export function createApp(deps: Deps): App {
+export function createApp(deps: Deps, options: AppOptions = {}): App {
   const log = deps.logger
   const trusted = deps.trustedDocuments
+  const validDocuments = createDocumentCache<DocumentNode>()
   const yoga = createYoga<ServerContext, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -58,7 +70,7 @@ export function createApp(deps: Deps): App {
       warn: (...args) => log.warn({ yoga: args.map(String) }, 'yoga'),
       error: (...args) => log.error({ err: args[0] }, 'request failed'),
     },
-    context: ({ request, req }) => buildRequestContext(deps, request, req),
+    context: ({ request, req }) => buildRequestContext(deps, request.headers, req),
     plugins: [
       // Its own body limit and parsing: MSG91's reports are not GraphQL.
       useMsg91Reports(deps),
@@ -68,12 +80,21 @@ export function createApp(deps: Deps): App {
       useSafeRequestParsing(),
       // Trusted documents were parsed and validated at start-up; the document limits
       // guard only what a client may write itself.
-      ...(trusted ? useTrustedDocuments(trusted) : [useValidDocumentCache(), ...useGraphqlLimits()]),
+      ...(trusted ? useTrustedDocuments(trusted) : [useValidDocumentCache(validDocuments), ...useGraphqlLimits()]),
       useMissingQueryIs400(),
       useHttpRoutes(deps),
       useOperationMetrics(deps.metrics),
     ],
   })
+  const direct =
+    options.directPath === false
+      ? undefined
+      : createDirectPath({
+          schema,
+          deps,
+          documents: trusted ? { kind: 'trusted', documents: trusted } : { kind: 'cache', cache: validDocuments },
+          handOver: (req, res, body) => answerWithYoga((request) => yoga.fetch(request, { req, res }), req, res, body),
+        })
   const noteSocketAddress = createProxyHint(log, deps.config.trustProxy.kind === 'socket')
   return {
     yoga,
@@ -81,7 +102,9 @@ export function createApp(deps: Deps): App {
       noteSocketAddress(req.socket.remoteAddress)
       const requestId = newRequestId(req.headers['x-request-id'] as string | undefined)
       res.setHeader('x-request-id', requestId)
-      runInRequestScope(requestId, () => void yoga.requestListener(req, res))
+      runInRequestScope(requestId, () => {
+        if (!direct?.(req, res)) void yoga.requestListener(req, res)
+      })
     },
     async fetch(url, init, remoteAddress = '127.0.0.1') {
       noteSocketAddress(remoteAddress)

@@ -57,6 +57,8 @@ export interface TestAppOptions {
   storePrefix?: string
   /** The TRUSTED_DOCUMENTS manifest the app runs with. */
   trustedDocuments?: TrustedDocuments
+  /** createApp's option: false sends every request through Yoga (to compare the two paths). */
+  directPath?: boolean
 }
 
 export interface TestApp {
@@ -121,7 +123,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     readinessChecks: [],
     trustedDocuments: options.trustedDocuments,
   }
-  const app = createApp(deps)
+  const app = createApp(deps, { directPath: options.directPath })
   const gql: TestApp['gql'] = async (query, variables, { headers = {}, ip } = {}) => {
     const response = await app.fetch('/graphql', {
       method: 'POST',

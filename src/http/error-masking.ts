@@ -39,32 +39,35 @@ interface ResultWithErrors {
 export function useRequestIds(logger: Pick<Logger, 'info'>): Plugin {
   return {
     onResultProcess({ result }) {
-      const requestId = currentRequestId()
-      const codes: unknown[] = []
-      for (const single of Array.isArray(result) ? result : [result]) {
-        for (const error of (single as ResultWithErrors).errors ?? []) {
-          const extensions: Record<string, unknown> = { ...error.extensions }
-          if (requestId) extensions.requestId = requestId
-          // graphql-js leaves variable coercion errors (wrong type, null, missing) without
-          // a code; they are the client's input, so they get the standard one.
-          if (extensions.code === undefined && !error.path) extensions.code = 'BAD_USER_INPUT'
-          // A body over the limit is a malformed request like any other (status stays 413).
-          if (extensions.code === 'REQUEST_ENTITY_TOO_LARGE') extensions.code = 'BAD_REQUEST'
-          markDocumentCannotRun(extensions)
-          if ('originalError' in extensions) {
-            Object.defineProperty(extensions, 'originalError', { value: extensions.originalError, enumerable: false })
-          }
-          ;(error as { extensions: Record<string, unknown> }).extensions = extensions
-          codes.push(extensions.code ?? 'UNKNOWN')
-        }
-      }
-      if (codes.length > 0) logger.info({ errorCodes: codes }, 'answered with GraphQL errors')
+      for (const single of Array.isArray(result) ? result : [result]) decorateErrors(single as ResultWithErrors, logger)
     },
     onResponse({ response }) {
       const requestId = currentRequestId()
       if (requestId && !response.headers.has('x-request-id')) response.headers.set('x-request-id', requestId)
     },
   }
+}
+
+/** What useRequestIds does to the errors of one answer (also used by the direct path). */
+export function decorateErrors(result: ResultWithErrors, logger: Pick<Logger, 'info'>): void {
+  const requestId = currentRequestId()
+  const codes: unknown[] = []
+  for (const error of result.errors ?? []) {
+    const extensions: Record<string, unknown> = { ...error.extensions }
+    if (requestId) extensions.requestId = requestId
+    // graphql-js leaves variable coercion errors (wrong type, null, missing) without
+    // a code; they are the client's input, so they get the standard one.
+    if (extensions.code === undefined && !error.path) extensions.code = 'BAD_USER_INPUT'
+    // A body over the limit is a malformed request like any other (status stays 413).
+    if (extensions.code === 'REQUEST_ENTITY_TOO_LARGE') extensions.code = 'BAD_REQUEST'
+    markDocumentCannotRun(extensions)
+    if ('originalError' in extensions) {
+      Object.defineProperty(extensions, 'originalError', { value: extensions.originalError, enumerable: false })
+    }
+    ;(error as { extensions: Record<string, unknown> }).extensions = extensions
+    codes.push(extensions.code ?? 'UNKNOWN')
+  }
+  if (codes.length > 0) logger.info({ errorCodes: codes }, 'answered with GraphQL errors')
 }
 
 /**

@@ -13,8 +13,23 @@ export interface ServerContext {
 
 const maxUserAgentLength = 512
 
-export function buildRequestContext(deps: Deps, request: Request, req: IncomingMessage | undefined): RequestContext {
-  const ip = clientIp(req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), deps.config.trustProxy)
+/** A request's headers by name: a Fetch `Headers`, or node's own (`nodeHeaders`). */
+export interface HeaderReader {
+  get(name: string): string | null
+}
+
+/** node:http's parsed headers, read as Fetch's `Headers` reads the same object. */
+export function nodeHeaders(req: IncomingMessage): HeaderReader {
+  return {
+    get(name) {
+      const value = req.headers[name]
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
+    },
+  }
+}
+
+export function buildRequestContext(deps: Deps, headers: HeaderReader, req: IncomingMessage | undefined): RequestContext {
+  const ip = clientIp(req?.socket?.remoteAddress, headers.get('x-forwarded-for'), deps.config.trustProxy)
   const requestId = currentRequestId() ?? 'none'
   let claims: Promise<AccessClaims | null> | undefined
   const users = new Map<string, Promise<User | null>>()
@@ -22,8 +37,8 @@ export function buildRequestContext(deps: Deps, request: Request, req: IncomingM
     deps,
     requestId,
     log: deps.logger,
-    client: { ip, ipKey: ipLimitKey(ip), userAgent: request.headers.get('user-agent')?.slice(0, maxUserAgentLength) ?? null },
-    auth: () => (claims ??= verifyBearer(deps, request.headers.get('authorization'))),
+    client: { ip, ipKey: ipLimitKey(ip), userAgent: headers.get('user-agent')?.slice(0, maxUserAgentLength) ?? null },
+    auth: () => (claims ??= verifyBearer(deps, headers.get('authorization'))),
     loadUser(id) {
       let user = users.get(id)
       if (!user) users.set(id, (user = loadUser(deps, id)))

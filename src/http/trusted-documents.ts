@@ -59,9 +59,13 @@ function checkEntry(id: string, text: unknown, schema: GraphQLSchema, into: Map<
  * HTTP persisted-documents proposal) or Apollo's `extensions.persistedQuery.sha256Hash`.
  */
 function requestedId(request: Request, params: GraphQLParams): string | undefined {
-  const documentId = documentIdOf(request)
+  return trustedDocumentId(documentIdOf(request), params.extensions)
+}
+
+/** The manifest key a request's `documentId` or `extensions` name (shared with the direct path). */
+export function trustedDocumentId(documentId: string | undefined, extensions: unknown): string | undefined {
   if (documentId !== undefined) return documentId.replace(/^sha256:/i, '').toLowerCase()
-  const persisted = (params.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)?.persistedQuery
+  const persisted = (extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)?.persistedQuery
   if (persisted?.version === 1 && typeof persisted.sha256Hash === 'string') return persisted.sha256Hash.toLowerCase()
   return undefined
 }

@@ -18,7 +18,7 @@ export function useOperationMetrics(metrics: Metrics): Plugin {
   }
 }
 
-function rootFields(document: DocumentNode, operationName: string | null | undefined): string[] {
+export function rootFields(document: DocumentNode, operationName: string | null | undefined): string[] {
   const operation = document.definitions.find(
     (d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
   )
