@@ -46,6 +46,7 @@ export async function composeDeps(
     events: fanOutEvents(audit, metrics.events),
     metrics,
     prisma: database.prisma,
+    hotQuery: database.hotQuery,
     sms: instrumentSender(sms, metrics),
     signer: await createTokenSigner({ ...config.jwt, privateKeyPem: config.jwt.privateKeyPem! }),
     clock: systemClock,

@@ -116,6 +116,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     events: fanOutEvents(events, metrics.events),
     metrics,
     prisma: options.database.prisma,
+    hotQuery: options.database.hotQuery,
     sms: options.sms ?? inbox,
     signer: await createTokenSigner({ ...config.jwt, privateKeyPem: config.jwt.privateKeyPem! }),
     clock,

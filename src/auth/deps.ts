@@ -1,5 +1,6 @@
 import type { CaptchaVerifier } from '../captcha/siteverify.ts'
 import type { PrismaClient } from '../generated/prisma/client.ts'
+import type { HotQuery } from '../db/client.ts'
 import type { EventSink } from '../db/events.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { SmsSender } from '../sms/sender.ts'
@@ -86,6 +87,8 @@ export interface AuthDeps {
   /** The audit trail (AuthEvent), written in batches off the request path. */
   events: EventSink
   prisma: PrismaClient
+  /** The sign-in statement's way to the database, around Prisma's client (db/client.ts). */
+  hotQuery: HotQuery
   sms: SmsSender
   /** CAPTCHA_PROVIDER is set: every send needs a token this verifier accepts. */
   captcha?: CaptchaVerifier

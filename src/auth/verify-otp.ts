@@ -29,7 +29,7 @@ async function signInWithClaim(deps: AuthDeps, phone: string, testNumber: boolea
   const session = issueSession(deps, now)
   let signedIn: Awaited<ReturnType<typeof signInUser>>
   try {
-    signedIn = await signInUser(deps.prisma, {
+    signedIn = await signInUser(deps.prisma, deps.hotQuery, {
       newUserId: randomUUID(),
       phone,
       allowSignUp: config.allowSignUp,

@@ -5,7 +5,7 @@ import type { PGlite } from '@electric-sql/pglite'
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
 import type { Logger } from 'pino'
-import { PrismaClient } from '../generated/prisma/client.ts'
+import { PrismaClient, type Prisma } from '../generated/prisma/client.ts'
 import { applyMigrations, pgExecutor } from './migrate.ts'
 import { withTimeout } from '../common/timeout.ts'
 
@@ -17,11 +17,23 @@ import { withTimeout } from '../common/timeout.ts'
 export interface Database {
   kind: 'postgres' | 'pglite'
   prisma: PrismaClient
+  /** The request path's hottest statement, run without Prisma's client (`HotQuery`). */
+  hotQuery: HotQuery
   /** `SELECT 1`, rejected when no answer comes within timeoutMs. */
   ping(timeoutMs: number): Promise<void>
   /** Disconnects Prisma and closes the pool or PGlite; later calls do nothing. */
   close(): Promise<void>
 }
+
+/**
+ * Runs one statement written with `Prisma.sql` straight on the driver: on PostgreSQL the
+ * pool, as a named prepared statement; on PGlite (development) through Prisma.
+ * Measured on PostgreSQL (one warm process, 1,000 sign-ins each way): the sign-in
+ * statement costs 0.5–0.8 ms of CPU through Prisma's client and 0.2 ms on the pool — a
+ * fifth of a whole sign-in's CPU spent around one statement. Prisma keeps the schema,
+ * the migrations and every other statement; only the sign-in goes this way.
+ */
+export type HotQuery = <Row>(statement: Prisma.Sql) => Promise<Row[]>
 
 export interface OpenDatabaseOptions {
   databaseUrl?: string
@@ -75,7 +87,11 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
   // Without a listener an idle connection dropped by the server would crash the process.
   pool.on('error', (error) => options.logger.warn({ err: error }, 'idle PostgreSQL connection failed'))
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: preparedStatementName }) })
-  return makeDatabase('postgres', prisma, () => pool.end())
+  const hotQuery: HotQuery = async <Row>(statement: Prisma.Sql) => {
+    const name = preparedStatementName({ sql: statement.text, args: statement.values })
+    return (await pool.query({ name, text: statement.text, values: statement.values })).rows as Row[]
+  }
+  return makeDatabase('postgres', prisma, hotQuery, () => pool.end())
 }
 
 /** Statements with more parameters than this (batched inserts of any size) stay unnamed. */
@@ -115,7 +131,7 @@ async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
   }
   const { PrismaPGlite } = await import('pglite-prisma-adapter')
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) })
-  return makeDatabase('pglite', prisma, () => pglite.close())
+  return makeDatabase('pglite', prisma, (statement) => prisma.$queryRaw(statement), () => pglite.close())
 }
 
 async function startPglite(options: Pick<OpenDatabaseOptions, 'dataDir' | 'inMemory'>): Promise<PGlite> {
@@ -136,11 +152,12 @@ async function startPglite(options: Pick<OpenDatabaseOptions, 'dataDir' | 'inMem
   }
 }
 
-function makeDatabase(kind: Database['kind'], prisma: PrismaClient, closeDriver: () => Promise<void>): Database {
+function makeDatabase(kind: Database['kind'], prisma: PrismaClient, hotQuery: HotQuery, closeDriver: () => Promise<void>): Database {
   let closing: Promise<void> | undefined
   return {
     kind,
     prisma,
+    hotQuery,
     ping: async (timeoutMs) => void (await withTimeout(prisma.$queryRaw`SELECT 1`, timeoutMs)),
     close: () => {
       closing ??= prisma.$disconnect().finally(closeDriver)

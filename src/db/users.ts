@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts'
 import { ServiceUnavailableError } from '../common/errors.ts'
+import type { HotQuery } from './client.ts'
 import { dormantSql, lockHolder, releasePhone } from './dormancy.ts'
 import { insertEventFromSql, lifecycleEvent } from './outbox.ts'
 
@@ -56,8 +57,8 @@ export const transactionTimeoutMs = 5000
  * never opened: with sign-up open its number is released and a new user created, in
  * one transaction.
  */
-export async function signInUser(prisma: PrismaClient, request: SignInRequest): Promise<SignInOutcome> {
-  const row = await databaseCall(() => signInStatement(prisma, request, request.dormantBefore))
+export async function signInUser(prisma: PrismaClient, hotQuery: HotQuery, request: SignInRequest): Promise<SignInOutcome> {
+  const row = await databaseCall(async () => (await hotQuery<SignInRow>(signInStatement(request, request.dormantBefore)))[0])
   const dormantBefore = request.dormantBefore
   if (row || !request.allowSignUp || !dormantBefore) return toOutcome(row)
   // Sign-up is open and nothing came back: the number's account is dormant.
@@ -68,7 +69,7 @@ export async function signInUser(prisma: PrismaClient, request: SignInRequest): 
         if (holder?.dormant) {
           await releasePhone(tx, { holderId: holder.id, phone: request.phone, now: request.now, beforeCommit: request.releaseSessions, lifecycleEvents: request.lifecycleEvents })
         }
-        return signInStatement(tx, request, undefined)
+        return (await tx.$queryRaw<SignInRow[]>(signInStatement(request, undefined)))[0]
       },
       { timeout: transactionTimeoutMs, maxWait: transactionTimeoutMs },
     ),
@@ -76,7 +77,7 @@ export async function signInUser(prisma: PrismaClient, request: SignInRequest): 
   return toOutcome(released)
 }
 
-async function signInStatement(db: Prisma.TransactionClient, request: SignInRequest, dormantBefore: Date | undefined): Promise<SignInRow | undefined> {
+function signInStatement(request: SignInRequest, dormantBefore: Date | undefined): Prisma.Sql {
   const { newUserId, phone, session, now } = request
   const active = dormantBefore ? Prisma.sql`NOT ${dormantSql('users', dormantBefore)}` : Prisma.sql`true`
   // Sign-up open: insert or touch the user; closed: only touch an existing one.
@@ -90,7 +91,7 @@ async function signInStatement(db: Prisma.TransactionClient, request: SignInRequ
   const createdEvent = request.lifecycleEvents
     ? Prisma.sql`created_event AS (${insertEventFromSql(lifecycleEvent('user.created', now, newUserId, { phone }), Prisma.sql`FROM signed_in WHERE is_new`)}),`
     : Prisma.empty
-  const rows = await db.$queryRaw<SignInRow[]>`
+  return Prisma.sql`
       WITH signed_in AS (${userStep}), ${createdEvent} new_session AS (
         -- A sign-in is an authentication: the new session starts recently authenticated.
         INSERT INTO sessions (id, user_id, current_secret_hash, created_at, last_used_at, expires_at, user_agent, ip, authenticated_at)
@@ -103,7 +104,6 @@ async function signInStatement(db: Prisma.TransactionClient, request: SignInRequ
         SELECT ${now}, 'signed_in', phone, id, ${session.id}::uuid, ${session.ip}, ${session.userAgent} FROM signed_in
       )
       SELECT signed_in.* FROM signed_in, new_session`
-  return rows[0]
 }
 
 function toOutcome(row: SignInRow | undefined): SignInOutcome {

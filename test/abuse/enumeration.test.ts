@@ -12,7 +12,7 @@ import { isAuditBatch } from '../support/recording-prisma.ts'
 
 const stores = useTestStores()
 
-/** The database with every use of its Prisma client recorded while `recording` is on. */
+/** The database with every use of its Prisma client and of its hot query recorded while `recording` is on. */
 function watchedDatabase(database: Database) {
   const touched: string[] = []
   const watch = { recording: false, touched }
@@ -30,7 +30,11 @@ function watchedDatabase(database: Database) {
       return typeof value === 'function' ? value.bind(target) : value
     },
   })
-  return { watch, database: { ...database, prisma } as Database }
+  const hotQuery: Database['hotQuery'] = (statement) => {
+    if (watch.recording) touched.push('hotQuery')
+    return database.hotQuery(statement)
+  }
+  return { watch, database: { ...database, prisma, hotQuery } as Database }
 }
 
 /** Everything of an answer except the number it names. */

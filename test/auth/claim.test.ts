@@ -1,23 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import type { PrismaClient } from '../../src/generated/prisma/client.ts'
+import type { HotQuery } from '../../src/db/client.ts'
 import { graphqlLimits } from '../../src/http/graphql-limits.ts'
 import { createTestApp, uniquePhone, useTestStores } from '../helpers.ts'
 import { itReal } from '../support/services.ts'
 
 const stores = useTestStores()
 
-/** A Prisma client whose next raw statements fail as if the database went away. */
-function failingPrisma(prisma: PrismaClient, failures: number): PrismaClient {
+/** The sign-in statement's way in, failing its next calls as if the database went away. */
+function failingHotQuery(hotQuery: HotQuery, failures: number): HotQuery {
   let left = failures
-  return new Proxy(prisma, {
-    get(target, property, receiver) {
-      if (property === '$queryRaw' && left > 0) {
-        left--
-        return () => Promise.reject(new Error('connection terminated unexpectedly'))
-      }
-      return Reflect.get(target, property, receiver)
-    },
-  })
+  return (statement) => {
+    if (left-- > 0) return Promise.reject(new Error('connection terminated unexpectedly'))
+    return hotQuery(statement)
+  }
 }
 
 describe('claiming a code', () => {
@@ -26,7 +21,7 @@ describe('claiming a code', () => {
     const phone = uniquePhone()
     await t.requestOtp(phone)
     const code = t.inbox.lastCodeFor(phone)
-    t.deps.prisma = failingPrisma(stores.database.prisma, 1)
+    t.deps.hotQuery = failingHotQuery(stores.database.hotQuery, 1)
     const failed = await t.gql('mutation($p: String!, $o: String!) { verifyOtp(phone: $p, otp: $o) { __typename } }', { p: phone, o: code })
     expect(failed.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE')
     expect(failed.errors?.[0]?.message).not.toMatch(/connection|terminated/)
@@ -37,7 +32,7 @@ describe('claiming a code', () => {
     const t = await createTestApp({ ...stores, env: { OTP_MAX_ATTEMPTS: '1' } })
     const phone = uniquePhone()
     await t.requestOtp(phone)
-    t.deps.prisma = failingPrisma(stores.database.prisma, 2)
+    t.deps.hotQuery = failingHotQuery(stores.database.hotQuery, 2)
     await t.verifyOtp(phone, t.inbox.lastCodeFor(phone))
     await t.verifyOtp(phone, t.inbox.lastCodeFor(phone))
     expect(await t.verifyOtp(phone, t.inbox.lastCodeFor(phone))).toMatchObject({ __typename: 'AuthSession' })

@@ -1,3 +1,4 @@
+import type { Database } from '../../src/db/client.ts'
 import type { PrismaClient } from '../../src/generated/prisma/client.ts'
 
 /**
@@ -32,4 +33,13 @@ export function recordingPrisma(prisma: PrismaClient, values: string[]): PrismaC
       },
     })
   return wrap(prisma) as PrismaClient
+}
+
+/** The database with both ways in recorded: Prisma's client and the sign-in's hot query. */
+export function recordingDatabase(database: Database, values: string[]): Database {
+  const hotQuery: Database['hotQuery'] = (statement) => {
+    values.push(JSON.stringify(['hotQuery', statement.text, statement.values]))
+    return database.hotQuery(statement)
+  }
+  return { ...database, prisma: recordingPrisma(database.prisma, values), hotQuery }
 }

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { ServiceUnavailableError } from '../../src/common/errors.ts'
 import { createTestApp, uniquePhone, useTestStores, type TestApp } from '../helpers.ts'
 import { bearer, changePhone } from '../support/phone-change.ts'
-import { recordingPrisma } from '../support/recording-prisma.ts'
+import { recordingDatabase } from '../support/recording-prisma.ts'
 import { newWebhookSecret } from '../support/webhook-receiver.ts'
 
 /**
@@ -45,7 +45,7 @@ describe('the outbox', () => {
 
   it('keeps a sign-up at one round trip to PostgreSQL', async () => {
     const calls: string[] = []
-    const t = await createTestApp({ ...stores, database: { ...stores.database, prisma: recordingPrisma(stores.database.prisma, calls) }, env: webhookEnv })
+    const t = await createTestApp({ ...stores, database: recordingDatabase(stores.database, calls), env: webhookEnv })
     const phone = uniquePhone()
     await t.requestOtp(phone)
     calls.length = 0
