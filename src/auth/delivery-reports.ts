@@ -1,6 +1,6 @@
 import type { DeliveryReport } from '../sms/msg91-reports.ts'
 import type { AuthDeps } from './deps.ts'
-import { destinationPrefix } from './phone.ts'
+import { destinationPrefix, regionOf } from './phone.ts'
 
 export type DeliveryStatus = 'delivered' | 'failed' | 'ndnc' | 'rejected' | 'blocked' | 'other'
 
@@ -26,10 +26,9 @@ export async function recordDeliveryReports(deps: AuthDeps, reports: readonly De
     }
     matched++
     const status = statuses[report.status] ?? 'other'
-    const { prefix, country } = destinationPrefix(phone, deps.config.pumping.prefixDigits)
-    deps.abuseSignals.deliveryReported(country, status)
+    deps.abuseSignals.deliveryReported(regionOf(phone), status)
     deps.events.record({ type: 'sms_delivery_reported', phone, detail: status })
-    if (undelivered.has(status) && deps.config.pumping.mode !== 'off') await deps.pumping.forgetSend(prefix, phone)
+    if (undelivered.has(status) && deps.config.pumping.mode !== 'off') await deps.pumping.forgetSend(destinationPrefix(phone, deps.config.pumping.prefixDigits), phone)
   }
   return { matched, unknown: reports.length - matched }
 }

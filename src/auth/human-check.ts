@@ -2,7 +2,7 @@ import { isPlausibleCaptchaToken } from '../captcha/siteverify.ts'
 import type { AuthDeps, ClientInfo } from './deps.ts'
 import { CaptchaRequiredError, RateLimitedError } from './errors.ts'
 import { audit, retryAfterSeconds } from './flow-helpers.ts'
-import { destinationPrefix } from './phone.ts'
+import { destinationPrefix, regionOf } from './phone.ts'
 
 /**
  * The defences the per-phone and per-IP caps cannot be: a human check, and a guard
@@ -49,9 +49,10 @@ export async function requireHuman(deps: AuthDeps, token: string | null | undefi
 export async function guardPrefix(deps: AuthDeps, phone: string, client: ClientInfo): Promise<{ refusedForMs: number } | null> {
   const settings = deps.config.pumping
   if (settings.mode === 'off') return null
-  const { prefix, country } = destinationPrefix(phone, settings.prefixDigits)
+  const prefix = destinationPrefix(phone, settings.prefixDigits)
   const decision = await deps.pumping.recordSend(prefix, phone, settings)
   if (decision.status === 'OK') return null
+  const country = regionOf(phone)
   if (decision.status === 'BLOCKED_NOW') {
     deps.abuseSignals.prefixSuspected(country)
     deps.logger.warn({ event: 'pumping.prefix_suspect', prefix, country, mode: settings.mode }, 'SMS pumping suspected: low conversion for this prefix')
@@ -70,7 +71,7 @@ export async function recordVerifiedQuietly(deps: AuthDeps, phone: string): Prom
   const settings = deps.config.pumping
   if (settings.mode === 'off') return
   try {
-    await deps.pumping.recordVerified(destinationPrefix(phone, settings.prefixDigits).prefix, phone)
+    await deps.pumping.recordVerified(destinationPrefix(phone, settings.prefixDigits), phone)
   } catch (error) {
     deps.logger.warn({ err: error, event: 'pumping.verify_not_counted' }, 'verification not counted by the pumping guard')
   }

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max'
+import phoneMetadata from 'libphonenumber-js/metadata.max.json'
 import { InvalidPhoneError } from './errors.ts'
 
 /** The longest input worth parsing; E.164 is at most 16 characters with the '+'. */
@@ -39,13 +40,24 @@ export function canonicalTestNumber(raw: string): string {
   return raw.replace(/[\s\-().]/g, '')
 }
 
+// Every country calling code, geographic (+91) and not (+800).
+const callingCodes = new Set([...Object.keys(phoneMetadata.country_calling_codes), ...Object.keys(phoneMetadata.nonGeographic)])
+
 /**
  * The destination range a number belongs to, for the SMS-pumping guard: country calling
- * code plus the first `digits` national digits (+91 9812… → +919812), and its region
- * (for metrics: a closed set, never a number).
+ * code plus the first `digits` national digits (+91 9812… → +919812). Calling codes are
+ * prefix-free (E.164), so the first one to three digits that form one are the number's
+ * own: no parse is needed, and this runs on every code sent and every code verified.
  */
-export function destinationPrefix(e164: string, digits: number): { prefix: string; country: string } {
-  const parsed = parsePhoneNumberFromString(e164)
-  if (!parsed) return { prefix: e164.slice(0, 3 + digits), country: 'unknown' }
-  return { prefix: `+${parsed.countryCallingCode}${parsed.nationalNumber.slice(0, digits)}`, country: parsed.country ?? 'unknown' }
+export function destinationPrefix(e164: string, digits: number): string {
+  for (let length = 1; length <= 3; length++) {
+    const code = e164.slice(1, 1 + length)
+    if (callingCodes.has(code)) return `+${code}${e164.slice(1 + length, 1 + length + digits)}`
+  }
+  return e164.slice(0, 3 + digits)
+}
+
+/** A number's region, for metrics (a closed set, never a number). */
+export function regionOf(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.country ?? 'unknown'
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DomainError, InvalidPhoneError } from '../../src/auth/errors.ts'
-import { normalisePhone, type PhonePolicy } from '../../src/auth/phone.ts'
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
+import { destinationPrefix, normalisePhone, regionOf, type PhonePolicy } from '../../src/auth/phone.ts'
 
 const india: PhonePolicy = { defaultCountry: 'IN', allowedCountries: new Set(['IN']) }
 const everywhere: PhonePolicy = { defaultCountry: 'IN', allowedCountries: '*' }
@@ -85,5 +86,27 @@ describe('normalisePhone', () => {
     const error = refusal('not a phone')
     expect(error).toBeInstanceOf(DomainError)
     expect(error).toMatchObject({ name: 'InvalidPhoneError', code: 'INVALID_PHONE' })
+  })
+})
+
+describe('destinationPrefix', () => {
+  // Read without parsing; it must agree with what a full parse of the number says.
+  it.each([
+    ['India', '+919812345678'],
+    ['the United States', '+12025550123'],
+    ['the United Kingdom', '+447911123456'],
+    ['Italy, whose numbers keep their leading zero', '+390612345678'],
+    ['Russia, sharing +7 with Kazakhstan', '+79161234567'],
+    ['the United Arab Emirates (a three-digit code)', '+971501234567'],
+    ['Bangladesh (a three-digit code)', '+8801712345678'],
+    ['a non-geographic number (+800)', '+80012345678'],
+  ])('groups a number of %s as a full parse does', (_label, e164) => {
+    const parsed = parsePhoneNumberFromString(e164)!
+    expect(destinationPrefix(e164, 4)).toBe(`+${parsed.countryCallingCode}${parsed.nationalNumber.slice(0, 4)}`)
+  })
+
+  it('names the region of a number for metrics', () => {
+    expect(regionOf('+919812345678')).toBe('IN')
+    expect(regionOf('+80012345678')).toBe('unknown')
   })
 })
