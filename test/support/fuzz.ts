@@ -53,7 +53,8 @@ const contentTypes = ['application/json', 'application/json; charset=utf-8', 'ap
 const methods = ['POST', 'POST', 'POST', 'GET', 'GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']
 const paths = ['/graphql', '/graphql', '/graphql', '/graphql/', '/GRAPHQL', '/graphql/x', '//graphql', '/healthz', '/readyz', '/.well-known/jwks.json', '/metrics', '/', '/nope', '/graphql%00', '/graphql?']
 
-export function fuzzRequestGenerator(random: () => number) {
+/** `jsonPosts`: mostly JSON POSTs to /graphql, the requests the direct path may take. */
+export function fuzzRequestGenerator(random: () => number, options: { jsonPosts?: boolean } = {}) {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!
   const chance = (p: number) => random() < p
 
@@ -130,13 +131,14 @@ export function fuzzRequestGenerator(random: () => number) {
   }
 
   return function next(): FuzzRequest {
-    const method = pick(methods)
-    const basePath = pick(paths)
+    const focused = options.jsonPosts === true && chance(0.85)
+    const method = focused ? 'POST' : pick(methods)
+    const basePath = focused ? '/graphql' : pick(paths)
     const withQuery = method === 'GET' || chance(0.1)
     const path = withQuery && basePath.startsWith('/graphql') ? `${basePath.replace(/\?$/, '')}?${queryString()}` : basePath
     const request: FuzzRequest = { method, path, headers: headers() }
     if (method !== 'GET' && method !== 'HEAD' && chance(0.95)) {
-      const contentType = pick(contentTypes)
+      const contentType = focused ? 'application/json' : pick(contentTypes)
       if (contentType) request.headers['content-type'] = contentType
       request.body = body(contentType)
     }
